@@ -1,0 +1,587 @@
+"""Ingest benchmark: public answers through a real `vocsvc serve`, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/ingest.py [--db sqlite|postgresql|both] [--seconds 20]
+        [--concurrency 48] [--workers 2] [--pg URL] [--no-crash] [--profile]
+
+For each database it:
+  1. prepares a fresh database (SQLite: a file in a temp dir; PostgreSQL: a new schema through
+     `?options=-csearch_path=<schema>`, then `vocsvc db upgrade`) and `vocsvc journeys sync`;
+  2. serves a bare FastAPI app (one POST answering 201, same uvicorn, same workers) and measures
+     it with the same clients, for comparison;
+  3. serves vocsvc (`vocsvc serve`) and lets concurrent asyncio+httpx clients post realistic
+     Chinese answers (some with phone numbers) with Idempotency-Keys for a fixed time; 5% of the
+     posts replay an acknowledged key, as a client retrying would. Reports requests/s, p50/p99,
+     and acknowledged answers against the rows stored (they must be equal, with the same ids);
+  4. crash run: the same clients, each with a fixed set of answers it retries (same key) until
+     acknowledged; the server is SIGKILLed mid-run and restarted. Afterwards every acknowledged
+     key must be stored exactly once.
+With --profile, py-spy samples the vocsvc workers during the SQLite load and the hottest frames
+are printed. Everything runs on 127.0.0.1 and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from vocsvc.config import REPO_ROOT
+from vocsvc.db import build_engine
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PHONE = re.compile(r"1[3-9]\d{9}")
+
+# --- realistic answers ---------------------------------------------------------------------------
+
+OPENERS = ["这次", "今天", "上周末", "昨天晚上", "第一次来", "带孩子来", "和同事一起", "作为老客户"]
+GOOD = [
+    "结账很快，收银员态度特别好", "水果很新鲜，价格也公道", "客服回复及时，问题当天就解决了",
+    "停车方便，导购很专业", "退货流程简单，没有为难我", "项目经理沟通顺畅，交付准时",
+    "售后响应很快，工程师很耐心", "会员积分兑换很方便👍",
+]  # fmt: skip
+BAD = [
+    "排队排了二十多分钟，太慢了", "蔬菜不新鲜，有的已经烂了", "客服电话一直打不通",
+    "退款到现在还没到账", "合同条款改了三次，效率太低", "实施团队换了好几拨人，很不专业",
+    "停车场收费不合理", "导购态度冷淡，问了也不理",
+]  # fmt: skip
+CLOSERS = ["", "。", "，希望改进。", "，下次还来！", "。有问题请联系我", "，谢谢！"]
+
+
+def make_comment(rng: random.Random) -> str:
+    parts = [rng.choice(OPENERS), rng.choice(GOOD if rng.random() < 0.55 else BAD)]
+    if rng.random() < 0.3:
+        parts.append("，但" + rng.choice(BAD if rng.random() < 0.5 else GOOD))
+    closer = rng.choice(CLOSERS)
+    if rng.random() < 0.15:  # the redaction must catch these before storage
+        closer = f"，电话1{rng.choice('3456789')}{rng.randrange(10**8, 10**9)}"
+    return "".join(parts) + closer
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    journey: str
+    key: str
+    questions: tuple[str, ...]
+
+
+SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "importance": (1, 5)}
+
+
+def make_answer(tp: Touchpoint, rng: random.Random) -> dict[str, Any]:
+    body: dict[str, Any] = {"journey": tp.journey, "touchpoint": tp.key}
+    for question in tp.questions:
+        if question == "comment":
+            if rng.random() < 0.7:
+                body["comment"] = make_comment(rng)
+        elif rng.random() < 0.9:
+            low, high = SCALES[question]
+            body[question] = rng.randint(low, high)
+    if not any(q in body for q in (*SCALES, "comment")):
+        scored = [q for q in tp.questions if q in SCALES]
+        body[scored[0]] = SCALES[scored[0]][1]
+    if rng.random() < 0.5:
+        body["respondent"] = f"member-{rng.randrange(100_000)}"
+    body["channel"] = rng.choice(["小程序", "门店扫码", "短信", "App"])
+    return body
+
+
+def load_touchpoints() -> list[Touchpoint]:
+    from vocsvc.journeys.loader import load_journey_dir
+
+    return [
+        Touchpoint(j.key, t.key, tuple(t.questions))
+        for j in load_journey_dir(REPO_ROOT / "surveys")
+        for s in j.stages
+        for t in s.touchpoints
+    ]
+
+
+# --- servers -------------------------------------------------------------------------------------
+
+BARE_APP = """
+import itertools
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, StrictInt
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    journey: str
+    touchpoint: str
+    nps: StrictInt | None = None
+    csat: StrictInt | None = None
+    ces: StrictInt | None = None
+    importance: StrictInt | None = None
+    comment: str | None = None
+    respondent: str | None = None
+    segment: str | None = None
+    channel: str | None = None
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    ids = itertools.count(1)
+
+    @app.post("/v1/public/responses", status_code=201)
+    async def submit(item: Answer) -> dict[str, int]:
+        return {"id": next(ids)}
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+"""
+# The same uvicorn.run call `vocsvc serve` makes.
+BARE_RUNNER = (
+    "import sys, uvicorn; uvicorn.run('bare_app:create_app', factory=True, host='127.0.0.1', "
+    "port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level='info', proxy_headers=True)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A server process group we start, probe, kill and restart."""
+
+    def __init__(self, command: list[str], env: dict[str, str], port: int, log: Path) -> None:
+        self.command, self.env, self.port, self.log = command, env, port, log
+        self.url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 90) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                self.command, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True, cwd=REPO_ROOT,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as reply:  # noqa: S310
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not answer within {timeout}s; see {self.log}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (uvicorn's supervisor and its workers)."""
+        assert self.process is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def worker_pids(self) -> list[int]:
+        assert self.process is not None
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+        return [int(p) for p in out.stdout.split()] or [self.process.pid]
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    acknowledged: dict[str, int] = field(default_factory=dict)
+    replays: int = 0
+    replay_mismatches: int = 0
+    seconds: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values())
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+
+async def timed_load(
+    url: str, touchpoints: list[Touchpoint], seconds: float, concurrency: int, prefix: str
+) -> Run:
+    """Clients posting answers back to back for `seconds`; 5% replay an acknowledged key."""
+    run = Run()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + seconds
+        keys: list[str] = []
+
+        async def client_task(number: int) -> None:
+            rng = random.Random(number)
+            sent = 0
+            while loop.time() < deadline:
+                replay = bool(keys) and rng.random() < 0.05
+                key = rng.choice(keys) if replay else f"{prefix}-{number}-{sent}"
+                sent += 1
+                body = make_answer(rng.choice(touchpoints), rng)
+                t0 = time.perf_counter()
+                try:
+                    reply = await client.post(
+                        "/v1/public/responses", json=body, headers={"Idempotency-Key": key}
+                    )
+                except httpx.HTTPError as error:
+                    run.errors[type(error).__name__] += 1
+                    continue
+                run.latencies.append(time.perf_counter() - t0)
+                run.statuses[reply.status_code] += 1
+                if reply.status_code != 201:
+                    continue
+                answer_id = int(reply.json()["id"])
+                if replay:
+                    run.replays += 1
+                    run.replay_mismatches += answer_id != run.acknowledged.get(key)
+                else:
+                    run.acknowledged[key] = answer_id
+                    keys.append(key)
+
+        await asyncio.gather(*(client_task(n) for n in range(concurrency)))
+        run.seconds = loop.time() - started
+    return run
+
+
+async def crash_load(
+    server: Server,
+    touchpoints: list[Touchpoint],
+    concurrency: int,
+    answers_each: int,
+    kill_after: float,
+    prefix: str,
+    limit_seconds: float = 180,
+) -> tuple[Run, dict[str, Any]]:
+    """Each client retries each of its answers (same key) until acknowledged; kill mid-run."""
+    run = Run()
+    crash: dict[str, Any] = {}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=10) as client:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        hard_stop = started + limit_seconds
+
+        async def client_task(number: int) -> None:
+            rng = random.Random(10_000 + number)
+            for index in range(answers_each):
+                key = f"{prefix}-{number}-{index}"
+                body = make_answer(rng.choice(touchpoints), rng)
+                delay = 0.05
+                while loop.time() < hard_stop:
+                    try:
+                        t0 = time.perf_counter()
+                        reply = await client.post(
+                            "/v1/public/responses", json=body, headers={"Idempotency-Key": key}
+                        )
+                    except httpx.HTTPError as error:
+                        run.errors[type(error).__name__] += 1
+                    else:
+                        run.latencies.append(time.perf_counter() - t0)
+                        run.statuses[reply.status_code] += 1
+                        if reply.status_code == 201:
+                            run.acknowledged[key] = int(reply.json()["id"])
+                            break
+                    await asyncio.sleep(delay * (0.5 + rng.random()))
+                    delay = min(delay * 2, 1.0)
+
+        async def killer() -> None:
+            await asyncio.sleep(kill_after)
+            crash["acknowledged_before_kill"] = len(run.acknowledged)
+            t0 = time.perf_counter()
+            server.kill()
+            crash["killed_at_s"] = round(loop.time() - started, 2)
+            await loop.run_in_executor(None, server.start)
+            crash["restart_s"] = round(time.perf_counter() - t0, 2)
+
+        await asyncio.gather(killer(), *(client_task(n) for n in range(concurrency)))
+        run.seconds = loop.time() - started
+    crash["unacknowledged"] = concurrency * answers_each - len(run.acknowledged)
+    return run, crash
+
+
+# --- checks against the database -----------------------------------------------------------------
+
+
+def stored_by_key(url: str, prefix: str) -> tuple[dict[str, list[int]], int, int]:
+    """{key: [ids]}, comments still holding a phone number, comments without a score."""
+    engine = build_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT idempotency_key, id, comment, sentiment FROM responses "
+                     "WHERE idempotency_key LIKE :p"),
+                {"p": f"{prefix}-%"},
+            ).all()  # fmt: skip
+    finally:
+        engine.dispose()
+    by_key: dict[str, list[int]] = {}
+    for key, answer_id, _, _ in rows:
+        by_key.setdefault(key, []).append(answer_id)
+    phones = sum(1 for r in rows if r.comment and PHONE.search(r.comment))
+    unscored = sum(1 for r in rows if r.comment and r.sentiment is None)
+    return by_key, phones, unscored
+
+
+def verify(url: str, prefix: str, run: Run) -> dict[str, Any]:
+    stored, phones, unscored = stored_by_key(url, prefix)
+    acked = run.acknowledged
+    return {
+        "acknowledged": len(acked),
+        "stored": len(stored),
+        "missing": sum(1 for k in acked if k not in stored),
+        "duplicated": sum(1 for ids in stored.values() if len(ids) > 1),
+        "wrong_id": sum(1 for k, i in acked.items() if k in stored and stored[k] != [i]),
+        "stored_not_acknowledged": sum(1 for k in stored if k not in acked),
+        "phone_numbers_left": phones,
+        "unscored_comments": unscored,
+    }
+
+
+# --- orchestration -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def database(kind: str, pg_url: str, workdir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'ingest.db'}"
+        return
+    schema = f"bench_ingest_{os.getpid()}"
+    admin = build_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield (
+            make_url(pg_url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
+def vocsvc(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "vocsvc", *args], env=env, check=True, cwd=REPO_ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def report(title: str, run: Run) -> None:
+    rate = run.requests / run.seconds if run.seconds else 0.0
+    codes = ", ".join(f"{c}: {n}" for c, n in sorted(run.statuses.items()))
+    errors = f"; client errors {dict(run.errors)}" if run.errors else ""
+    print(f"  {title:<22} {rate:8.1f} req/s  p50 {run.percentile(0.50):6.1f} ms  "
+          f"p99 {run.percentile(0.99):6.1f} ms  ({run.requests} requests in {run.seconds:.1f} s;"
+          f" {codes}{errors})")  # fmt: skip
+
+
+def server_errors(log: Path) -> None:
+    """Say how many errors the server logged (a scoring failure stores answers unscored)."""
+    lines = log.read_text(errors="replace").splitlines()
+    errors = [line for line in lines if " ERROR " in line or line.startswith("ERROR")]
+    if errors:
+        print(f"  server logged {len(errors)} errors, the first:")
+        start = lines.index(errors[0])
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("INFO")), start + 1
+        )
+        for line in lines[start:end][-12:]:
+            print(f"    | {line[:160]}")
+
+
+def profile_summary(raw: Path, top: int = 22) -> None:
+    """Inclusive and own share of samples per frame, from py-spy's collapsed stacks."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack:
+            continue
+        count = int(count_text)
+        total += count
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
+        for frame in set(frames):
+            inclusive[frame] += count
+        own[frames[-1]] += count
+    if not total:
+        print("  (no samples)")
+        return
+
+    def short(frame: str) -> str:
+        return frame.replace(str(REPO_ROOT) + "/", "").replace(str(Path(sys.prefix) / "lib"), "…")
+
+    print(f"  {total} samples; busiest frames by own time:")
+    for frame, count in own.most_common(top):
+        print(f"    {100 * count / total:5.1f}%  {short(frame)}")
+    print("  vocsvc frames by inclusive time:")
+    ours = [(f, c) for f, c in inclusive.items() if "(vocsvc/" in f or "/vocsvc/" in f]
+    for frame, count in sorted(ours, key=lambda fc: -fc[1])[:top]:
+        print(f"    {100 * count / total:5.1f}%  {short(frame)}")
+
+
+def bench_database(kind: str, options: argparse.Namespace, touchpoints: list[Touchpoint]) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix=f"vocsvc-ingest-{kind}-"))
+    try:
+        with database(kind, options.pg, workdir) as url:
+            print(f"\n== {kind}: {options.workers} uvicorn workers, {options.concurrency} clients,"
+                  f" {options.seconds:.0f} s ==")  # fmt: skip
+            env = {
+                **os.environ,
+                "VOCSVC_DATABASE_URL": url,
+                # every client is 127.0.0.1: keep the limiter running but out of the way
+                "VOCSVC_RATE_LIMIT_PER_MINUTE": "100000000",
+                "PYTHONPATH": str(workdir),
+            }
+            env.pop("VOCSVC_SECRET_KEY", None)  # the generated, database-kept secret path
+            vocsvc(["db", "upgrade"], env)
+            vocsvc(["journeys", "sync", str(REPO_ROOT / "surveys")], env)
+
+            (workdir / "bare_app.py").write_text(textwrap.dedent(BARE_APP))
+            bare_cmd = [sys.executable, "-c", BARE_RUNNER, "{port}", str(options.workers)]
+            ours_cmd = [sys.executable, "-m", "vocsvc", "serve", "--host", "127.0.0.1",
+                        "--port", "{port}", "--workers", str(options.workers)]  # fmt: skip
+
+            def server(command: list[str], name: str) -> Server:
+                port = free_port()
+                cmd = [c.replace("{port}", str(port)) for c in command]
+                return Server(cmd, env, port, workdir / f"{name}.log")
+
+            bare = server(bare_cmd, "bare")
+            bare.start()
+            try:
+                asyncio.run(timed_load(bare.url, touchpoints, 2, options.concurrency, "warm"))
+                bare_run = asyncio.run(timed_load(bare.url, touchpoints, options.seconds,
+                                                  options.concurrency, "bare"))  # fmt: skip
+            finally:
+                bare.stop()
+
+            ours = server(ours_cmd, "vocsvc")
+            ours.start()
+            prefix = f"bench-{uuid.uuid4().hex[:8]}"
+            spy: subprocess.Popen[bytes] | None = None
+            raw = workdir / "profile.txt"
+            try:
+                warm = "warm" + prefix
+                asyncio.run(timed_load(ours.url, touchpoints, 2, options.concurrency, warm))
+                if options.profile and kind == "sqlite":
+                    spy = start_profiler(ours, raw, options.seconds)
+                ours_run = asyncio.run(timed_load(ours.url, touchpoints, options.seconds,
+                                                  options.concurrency, prefix))  # fmt: skip
+            finally:
+                if spy is not None:
+                    spy.wait(timeout=60)
+                ours.stop()
+            print("  throughput")
+            report("bare FastAPI POST", bare_run)
+            report("vocsvc POST answer", ours_run)
+            bare_rate = bare_run.requests / bare_run.seconds
+            ours_rate = ours_run.requests / ours_run.seconds
+            same_id = ours_run.replays - ours_run.replay_mismatches
+            print(f"  vocsvc / bare: {ours_rate / bare_rate:.2f}; replays answered with the first"
+                  f" id: {same_id}/{ours_run.replays}")  # fmt: skip
+            print(f"  acknowledged vs stored: {verify(url, prefix, ours_run)}")
+            server_errors(ours.log)
+            if spy is not None:
+                print("  profile (py-spy, vocsvc workers during the load)")
+                profile_summary(raw)
+
+            if options.crash:
+                ours.start()
+                crash_prefix = f"crash-{uuid.uuid4().hex[:8]}"
+                try:
+                    crash_run, crash = asyncio.run(crash_load(
+                        ours, touchpoints, options.concurrency, options.crash_answers,
+                        options.kill_after, crash_prefix))  # fmt: skip
+                finally:
+                    ours.stop()
+                print("  crash run: SIGKILL of the server group mid-run, restart, clients retry"
+                      " with the same key until acknowledged")  # fmt: skip
+                report("vocsvc (with crash)", crash_run)
+                print(f"  {crash}")
+                print(f"  acknowledged vs stored: {verify(url, crash_prefix, crash_run)}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def start_profiler(server: Server, raw: Path, seconds: float) -> subprocess.Popen[bytes] | None:
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        print("  (py-spy not installed: no profile)")
+        return None
+    return subprocess.Popen(
+        [spy, "record", "--pid", str(server.process.pid if server.process else 0),
+         "--subprocesses", "--format", "raw", "--rate", "250", "--nonblocking",
+         "--duration", str(max(1, int(seconds) - 2)), "-o", str(raw)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg", default=os.environ.get("VOCSVC_BENCH_PG", PG_DEFAULT))
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--concurrency", type=int, default=48)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-crash", dest="crash", action="store_false")
+    parser.add_argument("--crash-answers", type=int, default=40, help="answers per client")
+    parser.add_argument("--kill-after", type=float, default=3.0, help="seconds into the run")
+    parser.add_argument("--profile", action="store_true", help="py-spy the SQLite run")
+    options = parser.parse_args()
+    from vocsvc.text.sentiment import DEFAULT_MODEL_PATH
+
+    if not DEFAULT_MODEL_PATH.exists():
+        print(f"warning: {DEFAULT_MODEL_PATH} is missing: comments are stored unscored")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before start")
+    touchpoints = load_touchpoints()
+    kinds = ["sqlite", "postgresql"] if options.db == "both" else [options.db]
+    for kind in kinds:
+        bench_database(kind, options, touchpoints)
+    print(f"\nload average after: {statistics.mean(os.getloadavg()):.2f}")
+
+
+if __name__ == "__main__":
+    main()

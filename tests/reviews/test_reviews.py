@@ -1,0 +1,156 @@
+import threading
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pytest
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from vocsvc.config import REPO_ROOT, get_settings
+from vocsvc.journeys.loader import load_journey_file
+from vocsvc.journeys.service import upsert_journey
+from vocsvc.models import Journey, ReviewReport, SchedulerJob
+from vocsvc.responses.schemas import ImportedResponseIn
+from vocsvc.responses.service import import_bulk
+from vocsvc.reviews.scheduled import generate_quarterly_reviews
+from vocsvc.scheduler import QUARTERLY_REVIEWS, configure
+
+Headers = dict[str, dict[str, str]]
+TZ = get_settings().tz
+
+
+def answers(rng: np.random.Generator, at: str, checkout_bad: bool) -> list[ImportedResponseIn]:
+    rows: list[dict[str, Any]] = []
+    for tp in ("checkout", "returns", "fresh_produce"):
+        for _ in range(40):
+            bad = tp == "checkout" and checkout_bad
+            nps = int(rng.integers(0, 6) if bad else rng.integers(6, 11))
+            csat, importance = max(1, min(5, nps // 2)), int(rng.integers(3, 6))
+            rows.append({"journey": "retail", "touchpoint": tp, "submitted_at": at, "nps": nps,
+                         "csat": csat, "importance": importance})  # fmt: skip
+    rows.append({"journey": "retail", "touchpoint": "checkout", "submitted_at": at, "nps": 0,
+                 "comment": "排队太久了<script>alert(1)</script>"})  # fmt: skip
+    return [ImportedResponseIn.model_validate(r) for r in rows]
+
+
+@pytest.fixture
+def quarter(client: TestClient, session: Session, keys: Headers, retail: str) -> None:
+    rng = np.random.default_rng(11)
+    import_bulk(session, answers(rng, "2026-05-05T10:00:00+08:00", checkout_bad=False))
+    import_bulk(session, answers(rng, "2026-08-05T10:00:00+08:00", checkout_bad=True))
+    session.commit()
+    ratings = [{"touchpoint": "checkout", "rater": f"e{i}", "department": "收银部",
+                "importance": 2, "performance": 5} for i in range(6)]  # fmt: skip
+    body = {"journey": "retail", "period": "2026Q3", "ratings": ratings}
+    assert client.post("/v1/assessments", json=body, headers=keys["assessor"]).status_code == 201
+
+
+def test_json_report(client: TestClient, keys: Headers, quarter: None) -> None:
+    response = client.get("/v1/journeys/retail/reports/2026Q3.json", headers=keys["viewer"])
+    assert response.status_code == 200, response.text
+    r = response.json()
+    assert r["snapshot"] is False and r["period"]["previous"] == "2026Q2"
+    checkout = next(row for row in r["nps"]["by_stage"] if row["key"] == "checkout")
+    assert checkout["change"]["significant"] and checkout["change"]["difference"] < 0
+    assert [row["priority"] for row in r["gaps"]["rows"]] == sorted(
+        row["priority"] for row in r["gaps"]["rows"]
+    )
+    assert r["gaps"]["rows"][0]["touchpoint"] == "checkout"
+    assert r["ipa_svg"].startswith("<svg") and "重点改进" in r["ipa_svg"]
+    assert any(m["touchpoint"] == "checkout" and m["difference"] < 0 for m in r["movers"])
+    assert any("收银排队与结账" in action for action in r["actions"])
+
+
+def test_html_report(client: TestClient, keys: Headers, quarter: None) -> None:
+    response = client.get("/v1/journeys/retail/reports/2026Q3.html", headers=keys["viewer"])
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert "季度复盘" in html and "<svg" in html and "本期行动建议" in html
+    assert "<script>alert(1)</script>" not in html  # comments are escaped, never markup
+
+
+def test_report_errors(client: TestClient, keys: Headers, retail: str) -> None:
+    viewer = keys["viewer"]
+    assert client.get("/v1/journeys/retail/reports/2026Q3.pdf", headers=viewer).status_code == 422
+    assert client.get("/v1/journeys/retail/reports/Q3.json", headers=viewer).status_code == 422
+    assert client.get("/v1/journeys/nope/reports/2026Q3.json", headers=viewer).status_code == 404
+    assert client.get("/v1/journeys/retail/reports/2026Q3.json").status_code == 401
+
+
+def test_trigger_fires_early_on_a_quarters_first_day() -> None:
+    scheduler = configure(BackgroundScheduler(timezone=TZ), get_settings())
+    trigger = scheduler.get_job(QUARTERLY_REVIEWS).trigger
+    frozen = datetime(2026, 9, 15, 12, 0, tzinfo=TZ)
+    assert trigger.get_next_fire_time(None, frozen) == datetime(2026, 10, 1, 2, 0, tzinfo=TZ)
+    after = datetime(2026, 10, 1, 2, 0, 1, tzinfo=TZ)
+    assert trigger.get_next_fire_time(None, after) == datetime(2027, 1, 1, 2, 0, tzinfo=TZ)
+
+
+def test_job_snapshots_last_quarter_once(
+    client: TestClient, session: Session, keys: Headers, quarter: None
+) -> None:
+    sessions = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint")
+    frozen = datetime(2026, 10, 1, 2, 0, tzinfo=TZ)
+    assert generate_quarterly_reviews(frozen, sessions) == 1
+    assert generate_quarterly_reviews(frozen, sessions) == 0
+    report = client.get("/v1/journeys/retail/reports/2026Q3.json", headers=keys["viewer"]).json()
+    assert report["snapshot"] is True and report["period"]["label"] == "2026Q3"
+
+
+def test_job_store_lives_in_the_database(engine: Engine) -> None:
+    scheduler = configure(
+        BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(engine=engine)}, timezone=TZ),
+        get_settings(),
+    )
+    scheduler.start(paused=True)
+    try:
+        with Session(engine) as check:
+            stored = check.get(SchedulerJob, QUARTERLY_REVIEWS)
+            assert stored is not None and stored.next_run_time is not None
+            fire = datetime.fromtimestamp(stored.next_run_time, TZ)
+            assert (fire.month in (1, 4, 7, 10), fire.day, fire.hour) == (True, 1, 2)
+    finally:
+        scheduler.remove_all_jobs()
+        scheduler.shutdown(wait=False)
+
+
+def test_two_schedulers_at_once_make_one_snapshot(engine: Engine) -> None:
+    """Real connections and commits: two job runs race; the unique snapshot wins once."""
+    with Session(engine) as setup, setup.begin():
+        definition = load_journey_file(REPO_ROOT / "surveys" / "retail.yaml").model_copy(
+            update={"key": "race"}
+        )
+        upsert_journey(setup, definition)
+    results: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        barrier.wait()
+        results.append(
+            generate_quarterly_reviews(
+                datetime(2026, 10, 1, 2, 0, tzinfo=TZ), sessionmaker(bind=engine)
+            )
+        )
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        with Session(engine) as check:
+            journey_id = check.scalar(select(Journey.id).where(Journey.key == "race"))
+            count = check.scalar(
+                select(func.count())
+                .select_from(ReviewReport)
+                .where(ReviewReport.journey_id == journey_id)
+            )
+        assert sorted(results) == [0, 1] and count == 1
+    finally:
+        with Session(engine) as cleanup, cleanup.begin():
+            cleanup.execute(delete(ReviewReport))
+            cleanup.execute(delete(Journey).where(Journey.key == "race"))

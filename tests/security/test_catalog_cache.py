@@ -1,0 +1,66 @@
+"""The per-process journey snapshot: reused while unchanged, reloaded after any change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from vocsvc.config import REPO_ROOT
+from vocsvc.journeys import service
+from vocsvc.journeys.repository import JourneyRepository
+from vocsvc.models import Response
+
+Headers = dict[str, dict[str, str]]
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Keys of every full journey load (the query the snapshot saves)."""
+    seen: list[str] = []
+    original = JourneyRepository.get_by_key
+
+    def counting(self: JourneyRepository, key: str) -> Any:
+        seen.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(JourneyRepository, "get_by_key", counting)
+    return seen
+
+
+def test_unchanged_journeys_are_not_loaded_again(
+    client: TestClient, retail: str, loads: list[str]
+) -> None:
+    for nps in range(5):
+        answer = {"journey": "retail", "touchpoint": "checkout", "nps": nps}
+        assert client.post("/v1/public/responses", json=answer).status_code == 201
+    assert client.get("/v1/public/journeys/retail/touchpoints/checkout/survey").status_code == 200
+    assert loads.count("retail") <= 1
+
+
+def test_a_changed_survey_is_used_at_once(
+    client: TestClient, session: Session, keys: Headers, retail: str
+) -> None:
+    answer = {"journey": "retail", "touchpoint": "checkout", "nps": 9}
+    first = client.post("/v1/public/responses", json=answer).json()["id"]
+    definition = yaml.safe_load((REPO_ROOT / "surveys" / "retail.yaml").read_text())
+    checkout = next(t for s in definition["stages"] for t in s["touchpoints"]
+                    if t["key"] == "checkout")  # fmt: skip
+    checkout["questions"] = ["csat", "comment"]  # nps no longer asked: a new survey version
+    assert client.post("/v1/journeys", json=definition, headers=keys["admin"]).status_code == 200
+    refused = client.post("/v1/public/responses", json=answer)
+    assert refused.status_code == 422 and "does not ask" in refused.text
+    second = client.post("/v1/public/responses", json={**answer, "nps": None, "csat": 4})
+    assert second.status_code == 201
+    versions = {session.get(Response, i).survey_version_id for i in (first, second.json()["id"])}  # type: ignore[union-attr]
+    assert len(versions) == 2
+    survey = client.get("/v1/public/journeys/retail/touchpoints/checkout/survey").json()
+    assert [q["id"] for q in survey["questions"]] == ["csat", "comment"]
+
+
+def test_unknown_journeys_are_not_cached(session: Session) -> None:
+    assert service.journey_snapshot(session, "nope") is None
+    assert "nope" not in service._snapshots

@@ -1,0 +1,111 @@
+"""Feature extraction: normalisation, negation/contrast scopes, stable vectorised hashing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vocsvc.text.features import (
+    FeatureConfig,
+    FeatureHasher,
+    extract,
+    fnv1a,
+    normalize,
+    scopes,
+)
+
+CONFIG = FeatureConfig(n_bits=18)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_normalize_width_case_and_space() -> None:
+    assert normalize("  ＡＢＣ，好！\u3000Ｏｋ  \t") == "abc,好! ok"
+    assert normalize("") == ""
+
+
+def test_negated_words_replace_their_plain_features() -> None:
+    feats = set(extract("不太满意", CONFIG))
+    assert {"NEG_满意", "NEG_满", "NEG_意", "NEG_太满意", "不太"} <= feats
+    assert not {"满意", "太满意"} & feats  # an n-gram touching the scope is negated
+    assert "NEG_差" in extract("并不差", CONFIG)
+    assert "差" not in extract("并不差", CONFIG)
+    assert "NEG_问题" in extract("没有问题", CONFIG)
+
+
+def test_conceded_clause_only_gives_conc_copies() -> None:
+    feats = set(extract("虽然环境不错，但是服务很差", CONFIG))
+    assert {"CONC_环境", "CONC_不错", "AFTER_很差", "很差", "虽然"} <= feats
+    assert not {"环境", "不错", "NEG_错"} & feats
+
+
+def test_negation_scope_ends_at_punctuation_and_after_a_few_characters() -> None:
+    feats = set(extract("不好，服务态度非常热情", CONFIG))
+    assert {"NEG_好", "服务", "态度"} <= feats
+    assert not {"NEG_服", "NEG_服务", "NEG_态度"} & feats
+    t = normalize("没有这个房间的问题")
+    assert scopes(t, 4) == [("NEG_", 2, 6)]
+
+
+def test_contrast_marks_the_clause_after_it_until_the_sentence_ends() -> None:
+    t = normalize("虽然环境不错，但是服务很差。房间大")
+    after = [(a, b) for p, a, b in scopes(t, 4) if p == "AFTER_"]
+    assert [t[a:b] for a, b in after] == ["服务很差"]
+    feats = set(extract("环境不错，但是服务很差", CONFIG))
+    assert {"AFTER_很差", "AFTER_服务", "服务", "环境"} <= feats
+    assert not any(f.startswith("AFTER_") and "环境" in f for f in feats)
+    assert "AFTER_NEG_好" in extract("房间小,但是不好", CONFIG)
+
+
+def test_fnv1a_matches_the_published_test_vector() -> None:
+    # FNV-1a 64 of "a"; for ASCII one code point is one byte, so it must equal the byte version.
+    assert fnv1a("a") == 0xAF63DC4C8601EC8C
+    assert fnv1a("") == 0xCBF29CE484222325
+
+
+@pytest.mark.parametrize(
+    "text", ["虽然价格有点贵，但是服务非常好!", "不太满意", "", "OK 好", "没有问题。就是慢", "好"]
+)
+def test_vectorised_hashing_equals_hashing_each_feature_string(text: str) -> None:
+    hasher = FeatureHasher(CONFIG)
+    batch = hasher.transform(["垫", text, "填充"])  # neighbours must not leak n-grams across texts
+    got: dict[int, float] = {}
+    for j in range(batch.indptr[1], batch.indptr[2]):
+        got[int(batch.indices[j])] = got.get(int(batch.indices[j]), 0.0) + float(batch.values[j])
+    expected: dict[int, float] = {}
+    feats = set(extract(text, CONFIG))
+    for f in feats:
+        bucket, sign = hasher.bucket(fnv1a(f))
+        expected[bucket] = expected.get(bucket, 0.0) + sign / np.sqrt(len(feats))
+    assert got.keys() == expected.keys()
+    assert np.allclose([got[k] for k in sorted(got)], [expected[k] for k in sorted(got)])
+
+
+def test_rows_have_unit_norm_and_empty_text_has_no_features() -> None:
+    b = FeatureHasher(CONFIG).transform(["很好很好", "", "差"])
+    assert list(np.diff(b.indptr)) == [len(set(extract("很好很好", CONFIG))), 0, 1]
+    first = b.values[b.indptr[0] : b.indptr[1]]
+    assert np.isclose(np.sum(first**2), 1.0, atol=1e-6)
+
+
+def test_buckets_are_the_same_in_other_processes_whatever_pythonhashseed() -> None:
+    code = (
+        "from vocsvc.text.features import FeatureConfig, FeatureHasher\n"
+        "b = FeatureHasher(FeatureConfig(n_bits=18, words=False)).transform(['服务很好不太满意'])\n"
+        "print(b.indices.tolist(), b.values.tolist())\n"
+    )
+    outputs = set()
+    for seed in ("1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        outputs.add(run.stdout)
+    b = FeatureHasher(FeatureConfig(n_bits=18, words=False)).transform(["服务很好不太满意"])
+    outputs.add(f"{b.indices.tolist()} {b.values.tolist()}\n")
+    assert len(outputs) == 1

@@ -1,0 +1,168 @@
+"""The CX dashboard with demo data, driven as a CX manager would, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:  # fixtures come from tests/web/conftest.py
+    from tests.web.conftest import LiveServer, Tab
+
+pytestmark = pytest.mark.browser
+
+VIEWS = ["map", "trend", "gaps", "topics", "responses"]
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>结账太慢"
+
+
+def sign_in(tab: Tab, server: LiveServer, key: str | None = None) -> None:
+    page = tab.page
+    page.goto(f"{server.url}/dashboard")
+    page.wait_for_url("**/dashboard/sign-in")
+    page.get_by_label("API 密钥").fill(key or server.admin_key)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/dashboard")
+    page.wait_for_selector("#view-map[data-state=ready]", timeout=30_000)
+
+
+def open_view(tab: Tab, name: str) -> Any:
+    tab.page.get_by_role("tab", name=TAB_NAMES[name]).click()
+    panel = tab.page.locator(f"#view-{name}")
+    tab.page.wait_for_selector(f"#view-{name}[data-state=ready]", timeout=30_000)
+    return panel
+
+
+TAB_NAMES = {
+    "map": "旅程地图",
+    "trend": "NPS 趋势",
+    "gaps": "重要性–表现 (IPA)",
+    "topics": "痛点关键词",
+    "responses": "回答明细",
+}
+
+
+def test_sign_in_with_a_wrong_key_is_refused(desktop: Tab, live_server: LiveServer) -> None:
+    page = desktop.page
+    page.goto(f"{live_server.url}/dashboard/sign-in")
+    page.get_by_label("API 密钥").fill("voc_not_a_real_key_at_all")
+    page.get_by_role("button", name="登录").click()
+    assert page.get_by_role("alert").inner_text().startswith("API 密钥无效")
+    desktop.screenshot("dashboard-sign-in-refused")
+    assert page.context.cookies() == []
+
+
+def test_every_view_renders_without_console_errors(desktop: Tab, live_server: LiveServer) -> None:
+    sign_in(desktop, live_server)
+    page = desktop.page
+    cookie = next(c for c in page.context.cookies() if c["name"] == "vocsvc_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert live_server.admin_key not in cookie["value"]
+    page.get_by_label("选择旅程").select_option("retail")
+
+    panel = open_view(desktop, "map")
+    stages = panel.locator(".stage")
+    assert stages.count() == 5
+    assert stages.first.get_by_role("heading", level=2).inner_text() == "认知"
+    checkout = panel.locator("[data-touchpoint=checkout]")
+    assert "NPS" in checkout.inner_text() and "CSAT" in checkout.inner_text()
+    assert panel.locator("#emotion svg, #emotion .notice").count() == 1
+    desktop.screenshot("dashboard-map")
+
+    panel = open_view(desktop, "trend")
+    assert panel.locator("#trend svg circle").count() > 0
+    assert panel.locator(".chart-legend li").count() >= 2
+    desktop.screenshot("dashboard-trend")
+
+    panel = open_view(desktop, "gaps")
+    assert panel.locator("#ipa svg circle, #ipa .notice").count() >= 1
+    desktop.screenshot("dashboard-gaps")
+
+    panel = open_view(desktop, "topics")
+    assert panel.locator(".topic-card, .notice").count() >= 1
+    desktop.screenshot("dashboard-topics")
+
+    panel = open_view(desktop, "responses")
+    assert panel.locator("#responses tbody tr").count() == 50
+    panel.get_by_role("button", name="加载更多").click()
+    page.wait_for_function("() => document.querySelectorAll('#responses tbody tr').length > 50")
+    panel.get_by_label("阶段").select_option("checkout")
+    page.wait_for_function("() => document.querySelector('#responses tbody tr td:nth-child(2)')"
+                           "?.textContent === '结账'")  # fmt: skip
+    stages_shown = set(panel.locator("#responses tbody tr td:nth-child(2)").all_inner_texts())
+    assert stages_shown == {"结账"}
+    assert "stage=checkout" in (
+        panel.get_by_role("link", name="导出 CSV").get_attribute("href") or ""
+    )
+    desktop.screenshot("dashboard-responses")
+
+    # Another journey and "all time" re-render the map.
+    page.get_by_label("选择期间").select_option("")
+    page.get_by_label("选择旅程").select_option("b2b_procurement")
+    panel = open_view(desktop, "map")
+    page.wait_for_function(
+        "() => document.querySelector('#map .stage h2')?.textContent === '招标公告'"
+    )
+    assert desktop.errors == []
+    assert desktop.dialogs == []
+
+
+def test_csv_export_link_downloads_with_the_session(desktop: Tab, live_server: LiveServer) -> None:
+    sign_in(desktop, live_server)
+    panel = open_view(desktop, "responses")
+    with desktop.page.expect_download() as download:
+        panel.get_by_role("link", name="导出 CSV").click()
+    path = download.value.path()
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,journey,stage,touchpoint")
+
+
+def test_a_script_in_a_comment_shows_as_text(desktop: Tab, live_server: LiveServer) -> None:
+    request = urllib.request.Request(  # noqa: S310 - a local test server
+        f"{live_server.url}/v1/public/responses",
+        data=json.dumps(
+            {"journey": "retail", "touchpoint": "hotline", "nps": 1, "comment": XSS}
+        ).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as reply:  # noqa: S310
+        assert reply.status == 201
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    panel = open_view(desktop, "responses")
+    panel.get_by_label("触点").select_option("hotline")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#responses tbody td:nth-child(3)')]"
+        ".every(td => td.textContent === '客服热线')"
+    )
+    cell = panel.locator("td.comment", has_text="结账太慢").first
+    assert cell.inner_text() == XSS
+    assert cell.locator("script, img").count() == 0
+    desktop.screenshot("dashboard-comment-as-text")
+    page.wait_for_timeout(300)  # an injected handler would have fired by now
+    assert desktop.dialogs == []
+    assert desktop.errors == []
+
+
+def test_gap_view_says_when_the_analysis_is_not_available(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    def missing(route: Any) -> None:
+        route.fulfill(status=404, json={"error": "http_error", "message": "Not Found"})
+
+    desktop.page.route("**/v1/journeys/*/gaps?*", missing)
+    sign_in(desktop, live_server)
+    panel = open_view(desktop, "gaps")
+    assert "gap analysis not available yet" in panel.locator("#ipa").inner_text()
+    assert panel.locator("#ipa svg").count() == 0
+
+
+def test_sign_out_ends_the_session(desktop: Tab, live_server: LiveServer) -> None:
+    sign_in(desktop, live_server)
+    desktop.page.get_by_role("button", name="退出登录").click()
+    desktop.page.wait_for_url("**/dashboard/sign-in")
+    assert [c for c in desktop.page.context.cookies() if c["name"] == "vocsvc_session"] == []
+    desktop.page.goto(f"{live_server.url}/dashboard")
+    desktop.page.wait_for_url("**/dashboard/sign-in")

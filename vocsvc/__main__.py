@@ -1,0 +1,3 @@
+from vocsvc.cli import main
+
+raise SystemExit(main())

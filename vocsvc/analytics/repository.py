@@ -1,0 +1,157 @@
+"""Aggregates over responses, computed in SQL: counts per score value per group and period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from vocsvc.models import Response, ResponseDailyCount
+
+GroupBy = Literal["stage", "touchpoint", "segment", "channel", "journey"]
+ScoreMetric = Literal["nps", "csat", "ces", "importance"]
+Window = tuple[datetime, datetime]
+
+GROUP_COLUMNS: dict[str, Any] = {
+    "stage": Response.stage_id,
+    "touchpoint": Response.touchpoint_id,
+    "segment": Response.segment,
+    "channel": Response.channel,
+}
+SCORE_COLUMNS: dict[str, Any] = {
+    "nps": Response.nps,
+    "csat": Response.csat,
+    "ces": Response.ces,
+    "importance": Response.importance,
+}
+# (bucket index, group key) → {score value: count}
+ScoreCounts = dict[tuple[int, Any], dict[int, int]]
+
+
+@dataclass(frozen=True)
+class SentimentSums:
+    n: int
+    total: float
+    total_sq: float
+    negatives: int
+
+
+def _bucket(windows: Sequence[Window]) -> ColumnElement[int]:
+    """The index of the window a response falls in (windows are contiguous and ordered)."""
+    if len(windows) == 1:
+        return literal(0)
+    return case(
+        *[(Response.submitted_at < end, index) for index, (_, end) in enumerate(windows[:-1])],
+        else_=len(windows) - 1,
+    )
+
+
+def _group(by: GroupBy) -> ColumnElement[Any]:
+    return literal("all") if by == "journey" else GROUP_COLUMNS[by]
+
+
+class AnalyticsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _scope(self, journey_id: int, windows: Sequence[Window]) -> ColumnElement[bool]:
+        return and_(
+            Response.journey_id == journey_id,
+            Response.submitted_at >= windows[0][0],
+            Response.submitted_at < windows[-1][1],
+        )
+
+    def score_counts(
+        self, journey_id: int, metric: ScoreMetric, by: GroupBy, windows: Sequence[Window]
+    ) -> ScoreCounts:
+        """How many answers gave each score, per window and group."""
+        score = SCORE_COLUMNS[metric]
+        bucket, group = _bucket(windows).label("bucket"), _group(by).label("grp")
+        stmt = (
+            select(bucket, group, score, func.count())
+            .where(self._scope(journey_id, windows), score.is_not(None))
+            .group_by(bucket, group, score)
+        )
+        out: ScoreCounts = defaultdict(dict)
+        for b, g, value, count in self.session.execute(stmt):
+            out[(int(b), g)][int(value)] = int(count)
+        return out
+
+    def score_counts_from_rollup(
+        self, journey_id: int, metric: ScoreMetric, by: GroupBy, days: Sequence[tuple[date, date]]
+    ) -> ScoreCounts:
+        """The same counts as score_counts, read from the daily rollup (windows are local days)."""
+        table = ResponseDailyCount
+        if len(days) == 1:
+            bucket: ColumnElement[int] = literal(0)
+        else:
+            whens = [(table.day < end, index) for index, (_, end) in enumerate(days[:-1])]
+            bucket = case(*whens, else_=len(days) - 1)
+        group_column = {"stage": table.stage_id, "touchpoint": table.touchpoint_id}
+        group = literal("all") if by == "journey" else group_column[by]
+        b, g = bucket.label("bucket"), group.label("grp")
+        stmt = (
+            select(b, g, table.value, func.sum(table.count))
+            .where(
+                table.journey_id == journey_id,
+                table.metric == metric,
+                table.day >= days[0][0],
+                table.day < days[-1][1],
+            )
+            .group_by(b, g, table.value)
+        )
+        out: ScoreCounts = defaultdict(dict)
+        for bucket_index, key, value, count in self.session.execute(stmt):
+            out[(int(bucket_index), key)][int(value)] = int(count)
+        return out
+
+    def sentiment_sums(
+        self, journey_id: int, by: GroupBy, windows: Sequence[Window]
+    ) -> dict[tuple[int, Any], SentimentSums]:
+        """COUNT, SUM(p), SUM(p²) and negatives of scored comments, per window and group."""
+        bucket, group = _bucket(windows).label("bucket"), _group(by).label("grp")
+        negative = case((Response.sentiment_label == "negative", 1), else_=0)
+        stmt = (
+            select(
+                bucket,
+                group,
+                func.count(),
+                func.sum(Response.sentiment),
+                func.sum(Response.sentiment * Response.sentiment),
+                func.sum(negative),
+            )
+            .where(self._scope(journey_id, windows), Response.sentiment.is_not(None))
+            .group_by(bucket, group)
+        )
+        return {
+            (int(b), g): SentimentSums(int(n), float(total), float(total_sq), int(neg))
+            for b, g, n, total, total_sq, neg in self.session.execute(stmt)
+        }
+
+    def paired_counts(
+        self, journey_id: int, window: Window, first: ScoreMetric, second: ScoreMetric
+    ) -> dict[int, dict[tuple[int, int], int]]:
+        """Per touchpoint, how many answers gave each (first, second) score pair."""
+        a, b = SCORE_COLUMNS[first], SCORE_COLUMNS[second]
+        stmt = (
+            select(Response.touchpoint_id, a, b, func.count())
+            .where(self._scope(journey_id, [window]), a.is_not(None), b.is_not(None))
+            .group_by(Response.touchpoint_id, a, b)
+        )
+        out: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+        for touchpoint_id, x, y, count in self.session.execute(stmt):
+            out[int(touchpoint_id)][(int(x), int(y))] = int(count)
+        return out
+
+    def response_counts(self, journey_id: int, window: Window | None) -> dict[int, int]:
+        """Responses per stage, optionally within a window."""
+        stmt = select(Response.stage_id, func.count()).where(Response.journey_id == journey_id)
+        if window is not None:
+            stmt = stmt.where(Response.submitted_at >= window[0], Response.submitted_at < window[1])
+        stmt = stmt.group_by(Response.stage_id)
+        return {int(stage_id): int(n) for stage_id, n in self.session.execute(stmt)}

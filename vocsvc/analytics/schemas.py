@@ -1,0 +1,140 @@
+"""Response shapes of the analytics API: every estimate carries n, an interval and low_sample."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class Change(BaseModel):
+    """Current minus previous period, with interval, p-value and BH q-value across rows."""
+
+    previous: float | None
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    q_value: float | None
+    significant: bool
+
+
+class NPSRow(BaseModel):
+    key: str
+    label: str
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float | None
+    ci_low: float | None
+    ci_high: float | None
+    low_sample: bool
+    change: Change | None = None
+
+
+class CSATRow(BaseModel):
+    key: str
+    label: str
+    n: int
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    top2: float | None
+    top2_ci_low: float | None
+    top2_ci_high: float | None
+    low_sample: bool
+    change: Change | None = None
+
+
+class SentimentRow(BaseModel):
+    key: str
+    label: str
+    n: int
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    negative_share: float | None
+    negative_ci_low: float | None
+    negative_ci_high: float | None
+    low_sample: bool
+    change: Change | None = None
+
+
+class PeriodOut(BaseModel):
+    label: str
+    start: str | None
+    end: str | None
+    previous: str | None
+
+
+class NPSReport(BaseModel):
+    by: str
+    period: PeriodOut
+    overall: NPSRow
+    rows: list[NPSRow]
+
+
+class CSATReport(BaseModel):
+    by: str
+    period: PeriodOut
+    overall: CSATRow
+    rows: list[CSATRow]
+
+
+class SentimentReport(BaseModel):
+    by: str
+    period: PeriodOut
+    overall: SentimentRow
+    rows: list[SentimentRow]
+
+
+class TrendPoint(BaseModel):
+    period: str
+    n: int
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    low_sample: bool
+    change: Change | None
+
+
+class TrendSeries(BaseModel):
+    key: str
+    label: str
+    points: list[TrendPoint]
+
+
+class TrendReport(BaseModel):
+    metric: str
+    interval: str
+    by: str
+    series: list[TrendSeries]
+
+
+class StageOverview(BaseModel):
+    key: str
+    label: str
+    n: int
+    nps: NPSRow | None
+    csat: CSATRow | None
+    sentiment: SentimentRow | None
+
+
+class TargetMiss(BaseModel):
+    touchpoint: str
+    label: str
+    stage: str
+    metric: str
+    target: float
+    value: float
+    ci_low: float | None
+    ci_high: float | None
+    significantly_below: bool
+
+
+class Overview(BaseModel):
+    journey: str
+    period: PeriodOut
+    stages: list[StageOverview]
+    weakest_stage: str | None
+    weakest_reason: str | None
+    moments_of_truth_below_target: list[TargetMiss]

@@ -1,0 +1,270 @@
+"""NPS, CSAT and sentiment per stage, touchpoint, segment or channel, with intervals and changes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from vocsvc.analytics.repository import (
+    AnalyticsRepository,
+    GroupBy,
+    ScoreMetric,
+    SentimentSums,
+    Window,
+)
+from vocsvc.analytics.rollup import aligned, rollup_zone
+from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, PeriodOut, SentimentRow
+from vocsvc.config import get_settings
+from vocsvc.models import Journey
+from vocsvc.periods import Period
+from vocsvc.stats import (
+    Summary,
+    benjamini_hochberg,
+    csat_summary,
+    nps_difference,
+    nps_from_counts,
+    sentiment_summary_from_sums,
+    welch_test,
+)
+
+Row = TypeVar("Row", NPSRow, CSATRow, SentimentRow)
+UNLABELLED = "(未标注)"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a breakdown: a stage, a touchpoint, a segment or a channel."""
+
+    key: str
+    label: str
+    db_key: Any
+    asks: frozenset[str] = frozenset()
+    stage_key: str = ""
+    moment_of_truth: bool = False
+    targets: Mapping[str, float] = field(default_factory=dict)
+
+
+def journey_groups(journey: Journey, by: GroupBy) -> list[Group]:
+    """Stages or touchpoints in journey order, with the questions they ask."""
+    groups: list[Group] = []
+    for stage in journey.stages:
+        if not stage.active:
+            continue
+        touchpoints = [tp for tp in stage.touchpoints if tp.active and tp.current_survey]
+        asks = [frozenset(tp.current_survey.questions) for tp in touchpoints if tp.current_survey]
+        if by == "stage":
+            groups.append(
+                Group(stage.key, stage.name, stage.id, frozenset().union(*asks), stage.key)
+            )
+            continue
+        for tp, tp_asks in zip(touchpoints, asks, strict=True):
+            groups.append(
+                Group(
+                    tp.key, tp.name, tp.id, tp_asks, stage.key, tp.moment_of_truth, tp.targets or {}
+                )
+            )
+    return groups
+
+
+def data_groups(keys: set[Any]) -> list[Group]:
+    """Segments or channels found in the data, in key order."""
+    ordered = sorted(keys, key=lambda k: (k is None, str(k)))
+    return [Group(str(k) if k is not None else "", str(k) if k else UNLABELLED, k) for k in ordered]
+
+
+def period_out(period: Period | None) -> PeriodOut:
+    if period is None:
+        return PeriodOut(label="all", start=None, end=None, previous=None)
+    previous = period.previous()
+    return PeriodOut(
+        label=period.label,
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        previous=previous.label,
+    )
+
+
+def windows_for(period: Period | None) -> tuple[list[Window], bool]:
+    """The query windows ([previous, current] when there is a previous period) and that flag."""
+    if period is None:
+        tz = get_settings().tz
+        return [(datetime(1970, 1, 1, tzinfo=tz), datetime(9999, 1, 1, tzinfo=tz))], False
+    previous = period.previous()
+    return [(previous.start, previous.end), (period.start, period.end)], True
+
+
+def _num(value: float, digits: int) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, digits)
+
+
+# --- NPS ---------------------------------------------------------------------------------------
+
+
+def nps_row(group: Group, counts: Mapping[int, int], previous: Mapping[int, int] | None) -> NPSRow:
+    estimate = nps_from_counts(counts)
+    change = None
+    if previous is not None:
+        before = nps_from_counts(previous)
+        diff = nps_difference(estimate, before)
+        change = _change(before.nps, diff.difference, diff.low, diff.high, diff.p_value, 2)
+    return NPSRow(
+        key=group.key, label=group.label, n=estimate.n, promoters=estimate.promoters,
+        passives=estimate.passives, detractors=estimate.detractors, nps=_num(estimate.nps, 2),
+        ci_low=_num(estimate.low, 2) if estimate.n else None,
+        ci_high=_num(estimate.high, 2) if estimate.n else None,
+        low_sample=estimate.low_sample, change=change,
+    )  # fmt: skip
+
+
+# --- CSAT --------------------------------------------------------------------------------------
+
+
+def csat_row(
+    group: Group, counts: Mapping[int, int], previous: Mapping[int, int] | None
+) -> CSATRow:
+    summary = csat_summary(counts)
+    change = None
+    if previous is not None:
+        now, before = Summary.from_counts(counts), Summary.from_counts(previous)
+        test = welch_test(now, before)
+        change = _change(before.mean, test.difference, test.low, test.high, test.p_value, 3)
+    return CSATRow(
+        key=group.key, label=group.label, n=summary.n, mean=_num(summary.mean.mean, 3),
+        ci_low=_num(summary.mean.low, 3), ci_high=_num(summary.mean.high, 3),
+        top2=_num(summary.top_box.share, 4), top2_ci_low=_num(summary.top_box.low, 4),
+        top2_ci_high=_num(summary.top_box.high, 4), low_sample=summary.low_sample, change=change,
+    )  # fmt: skip
+
+
+# --- sentiment ---------------------------------------------------------------------------------
+
+EMPTY_SUMS = SentimentSums(0, 0.0, 0.0, 0)
+
+
+def sentiment_row(
+    group: Group, sums: SentimentSums, previous: SentimentSums | None
+) -> SentimentRow:
+    summary = sentiment_summary_from_sums(sums.n, sums.total, sums.total_sq, sums.negatives)
+    change = None
+    if previous is not None:
+        now = Summary.from_sums(sums.n, sums.total, sums.total_sq)
+        before = Summary.from_sums(previous.n, previous.total, previous.total_sq)
+        test = welch_test(now, before)
+        change = _change(before.mean, test.difference, test.low, test.high, test.p_value, 3)
+    return SentimentRow(
+        key=group.key, label=group.label, n=summary.n, mean=_num(summary.mean.mean, 3),
+        ci_low=_num(summary.mean.low, 3), ci_high=_num(summary.mean.high, 3),
+        negative_share=_num(summary.negative.share, 4),
+        negative_ci_low=_num(summary.negative.low, 4),
+        negative_ci_high=_num(summary.negative.high, 4),
+        low_sample=summary.low_sample, change=change,
+    )  # fmt: skip
+
+
+def _change(
+    previous: float, difference: float, low: float, high: float, p_value: float, digits: int
+) -> Change:
+    p = None if p_value is None or math.isnan(p_value) else float(p_value)
+    return Change(
+        previous=_num(previous, digits),
+        difference=_num(difference, digits),
+        ci_low=_num(low, digits),
+        ci_high=_num(high, digits),
+        p_value=p,
+        q_value=None,
+        significant=False if p is None else p < 0.05,
+    )
+
+
+def with_q_values(rows: Sequence[Row]) -> list[Row]:
+    """Fill Benjamini–Hochberg q-values across the rows' changes; significance uses q < 0.05."""
+    p_values = [r.change.p_value if r.change else None for r in rows]
+    q_values = benjamini_hochberg(p_values)
+    out = []
+    for row, q in zip(rows, q_values, strict=True):
+        if row.change is not None:
+            change = row.change.model_copy(
+                update={"q_value": q, "significant": q is not None and q < 0.05}
+            )
+            row = row.model_copy(update={"change": change})
+        out.append(row)
+    return out
+
+
+# --- breakdowns --------------------------------------------------------------------------------
+
+Loaded = Mapping[tuple[int, Any], Any]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How one metric is loaded from SQL and turned into a row."""
+
+    asks: str  # the survey question a group must ask to get a row
+    empty: Any
+    build: Callable[[Group, Any, Any], Any]
+    load: Callable[[AnalyticsRepository, int, GroupBy, Sequence[Window]], Loaded]
+
+
+def load_score_counts(
+    metric: ScoreMetric,
+) -> Callable[[AnalyticsRepository, int, GroupBy, Sequence[Window]], Loaded]:
+    """A loader that reads the daily rollup when it can answer exactly, else the responses."""
+
+    def load(
+        repo: AnalyticsRepository, journey_id: int, by: GroupBy, windows: Sequence[Window]
+    ) -> Loaded:
+        tz = get_settings().tz
+        exact = (
+            by in ("stage", "touchpoint", "journey")
+            and all(aligned(start, tz) and aligned(end, tz) for start, end in windows)
+            and rollup_zone(repo.session) == tz.key
+        )
+        if not exact:
+            return repo.score_counts(journey_id, metric, by, windows)
+        days = [(_local_day(start, tz), _local_day(end, tz)) for start, end in windows]
+        return repo.score_counts_from_rollup(journey_id, metric, by, days)
+
+    return load
+
+
+def _local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+METRICS: dict[str, Metric] = {
+    "nps": Metric("nps", {}, nps_row, load_score_counts("nps")),
+    "csat": Metric("csat", {}, csat_row, load_score_counts("csat")),
+    "sentiment": Metric(
+        "comment", EMPTY_SUMS, sentiment_row, lambda r, j, by, w: r.sentiment_sums(j, by, w)
+    ),
+}
+
+
+def breakdown(
+    session: Session, journey: Journey, metric: str, by: GroupBy, period: Period | None
+) -> tuple[Any, list[Any]]:
+    """(overall row, rows) for `metric` (nps | csat | sentiment) broken down `by`."""
+    spec = METRICS[metric]
+    windows, has_previous = windows_for(period)
+    current = len(windows) - 1
+    repo = AnalyticsRepository(session)
+    data = spec.load(repo, journey.id, by, windows)
+    totals = spec.load(repo, journey.id, "journey", windows)
+    if by in ("stage", "touchpoint"):
+        groups = [g for g in journey_groups(journey, by) if spec.asks in g.asks]
+    else:
+        groups = data_groups({g for (b, g) in data if b == current})
+
+    def row(group: Group, source: Loaded, key: Any) -> Any:
+        previous = source.get((current - 1, key), spec.empty) if has_previous else None
+        return spec.build(group, source.get((current, key), spec.empty), previous)
+
+    overall = row(Group("all", journey.name, "all"), totals, "all")
+    return overall, with_q_values([row(g, data, g.db_key) for g in groups])

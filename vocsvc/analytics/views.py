@@ -1,0 +1,147 @@
+"""Journey-level views built on breakdowns: trends over periods and the journey map overview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vocsvc.analytics.repository import AnalyticsRepository, GroupBy
+from vocsvc.analytics.schemas import (
+    Overview,
+    StageOverview,
+    TargetMiss,
+    TrendPoint,
+    TrendReport,
+    TrendSeries,
+)
+from vocsvc.analytics.service import (
+    METRICS,
+    Group,
+    breakdown,
+    data_groups,
+    journey_groups,
+    period_out,
+    with_q_values,
+)
+from vocsvc.models import Journey
+from vocsvc.periods import Period, period_of
+
+VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
+
+
+def trend(
+    session: Session,
+    journey: Journey,
+    metric: str,
+    interval: str,
+    by: GroupBy,
+    until: datetime,
+    periods: int,
+) -> TrendReport:
+    """`periods` consecutive periods ending with the one containing `until`, per group."""
+    tz = until.tzinfo
+    last = period_of(until, interval, tz)  # type: ignore[arg-type]
+    series_periods: list[Period] = [last]
+    while len(series_periods) < periods + 1:  # one extra: the first point's change needs it
+        series_periods.insert(0, series_periods[0].previous())
+    windows = [(p.start, p.end) for p in series_periods]
+    spec = METRICS[metric]
+    data = spec.load(AnalyticsRepository(session), journey.id, by, windows)
+    if by == "journey":
+        groups = [Group("all", journey.name, "all")]
+    elif by in ("stage", "touchpoint"):
+        groups = [g for g in journey_groups(journey, by) if spec.asks in g.asks]
+    else:
+        groups = data_groups({g for (_, g) in data})
+    series = []
+    for group in groups:
+        rows = [
+            spec.build(group, data.get((i, group.db_key), spec.empty),
+                       data.get((i - 1, group.db_key), spec.empty))
+            for i in range(1, len(windows))
+        ]  # fmt: skip
+        rows = with_q_values(rows)
+        points = [_point(series_periods[i + 1].label, row, metric) for i, row in enumerate(rows)]
+        series.append(TrendSeries(key=group.key, label=group.label, points=points))
+    return TrendReport(metric=metric, interval=interval, by=by, series=series)
+
+
+def _point(label: str, row: Any, metric: str) -> TrendPoint:
+    change = row.change if row.change and row.change.previous is not None and row.n else None
+    return TrendPoint(
+        period=label,
+        n=row.n,
+        value=getattr(row, VALUE_FIELD[metric]),
+        ci_low=row.ci_low,
+        ci_high=row.ci_high,
+        low_sample=row.low_sample,
+        change=change,
+    )
+
+
+def overview(session: Session, journey: Journey, period: Period | None) -> Overview:
+    """Journey map in numbers: per stage NPS, CSAT, sentiment, n; weakest stage; missed targets."""
+    by_stage = {m: {r.key: r for r in breakdown(session, journey, m, "stage", period)[1]}
+                for m in ("nps", "csat", "sentiment")}  # fmt: skip
+    window = (period.start, period.end) if period else None
+    counts = AnalyticsRepository(session).response_counts(journey.id, window)
+    stages = [
+        StageOverview(
+            key=stage.key,
+            label=stage.name,
+            n=counts.get(stage.id, 0),
+            nps=by_stage["nps"].get(stage.key),
+            csat=by_stage["csat"].get(stage.key),
+            sentiment=by_stage["sentiment"].get(stage.key),
+        )
+        for stage in journey.stages
+        if stage.active
+    ]
+    weakest, reason = _weakest(stages)
+    return Overview(
+        journey=journey.key,
+        period=period_out(period),
+        stages=stages,
+        weakest_stage=weakest,
+        weakest_reason=reason,
+        moments_of_truth_below_target=_target_misses(session, journey, period),
+    )
+
+
+def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
+    """Lowest NPS among stages with enough answers; CSAT when no stage has NPS."""
+    for metric in ("nps", "csat"):
+        scored = [(getattr(s, metric), s) for s in stages if getattr(s, metric) is not None]
+        usable = [(row, s) for row, s in scored if row.n and not row.low_sample] or [
+            (row, s) for row, s in scored if row.n
+        ]
+        if usable:
+            value_field = VALUE_FIELD[metric]
+            row, stage = min(usable, key=lambda pair: getattr(pair[0], value_field))
+            value = getattr(row, value_field)
+            return stage.key, f"lowest {metric.upper()} ({value}, n={row.n})"
+    return None, None
+
+
+def _target_misses(session: Session, journey: Journey, period: Period | None) -> list[TargetMiss]:
+    misses: list[TargetMiss] = []
+    moments = [g for g in journey_groups(journey, "touchpoint") if g.moment_of_truth and g.targets]
+    if not moments:
+        return misses
+    for metric in ("nps", "csat"):
+        rows = {r.key: r for r in breakdown(session, journey, metric, "touchpoint", period)[1]}
+        for group in moments:
+            target, row = group.targets.get(metric), rows.get(group.key)
+            value = getattr(row, VALUE_FIELD[metric]) if row else None
+            if target is None or row is None or value is None or value >= target:
+                continue
+            misses.append(
+                TargetMiss(
+                    touchpoint=group.key, label=group.label, stage=group.stage_key, metric=metric,
+                    target=target, value=value, ci_low=row.ci_low, ci_high=row.ci_high,
+                    significantly_below=row.ci_high is not None and row.ci_high < target,
+                )
+            )  # fmt: skip
+    return misses

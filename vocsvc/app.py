@@ -1,0 +1,176 @@
+"""The FastAPI application: routers, CORS and the one place errors become HTTP responses."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from psycopg.errors import NumericValueOutOfRange
+from sqlalchemy import text
+from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
+
+from vocsvc import __version__
+from vocsvc.alerts.endpoints import router as alerts_router
+from vocsvc.analytics.endpoints import router as analytics_router
+from vocsvc.assessments.endpoints import router as assessments_router
+from vocsvc.cases.endpoints import router as cases_router
+from vocsvc.config import Settings, get_settings
+from vocsvc.db import SessionDep
+from vocsvc.errors import TooManyRequests, VocError
+from vocsvc.gaps.endpoints import router as gaps_router
+from vocsvc.journeys.endpoints import public_router as journeys_public
+from vocsvc.journeys.endpoints import router as journeys_router
+from vocsvc.responses.endpoints import public_router as responses_public
+from vocsvc.responses.endpoints import router as responses_router
+from vocsvc.reviews.endpoints import router as reviews_router
+from vocsvc.security.middleware import (
+    BodySizeLimitMiddleware,
+    ClientAddressMiddleware,
+    CORSRefusalMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
+from vocsvc.security.ratelimit import RateLimiter
+from vocsvc.sentiment.endpoints import router as sentiment_router
+from vocsvc.topics.endpoints import router as topics_router
+from vocsvc.web.routes import install_web
+from vocsvc.webhooks.endpoints import router as webhooks_router
+
+log = logging.getLogger("vocsvc")
+
+
+class VocApp(FastAPI):
+    """FastAPI whose security headers wrap everything, the 500 answers included."""
+
+    hsts_seconds: int = 0
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack(), self.hsts_seconds)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; configuration comes from `settings` or `get_settings()`."""
+    settings = settings or get_settings()
+    app = VocApp(
+        title="vocsvc",
+        version=__version__,
+        summary="Voice-of-customer measurement along customer journeys",
+    )
+    app.hsts_seconds = settings.hsts_seconds
+    # add_middleware wraps: the last added runs first. Outermost first: ClientAddress,
+    # CORSRefusal, CORS, BodySizeLimit, RateLimit; the routes then see real client addresses.
+    app.add_middleware(
+        RateLimitMiddleware,
+        per_touchpoint=_limiter(settings.rate_limit_per_minute),
+        per_address=_limiter(settings.address_limit_per_minute),
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "Idempotency-Key", "Authorization", "X-API-Key"],
+        max_age=600,
+    )
+    app.add_middleware(CORSRefusalMiddleware)
+    app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
+    routers = (
+        journeys_public,
+        responses_public,
+        journeys_router,
+        responses_router,
+        analytics_router,
+        assessments_router,
+        gaps_router,
+        topics_router,
+        reviews_router,
+        sentiment_router,
+        cases_router,
+        alerts_router,
+        webhooks_router,
+    )
+    for router in routers:
+        app.include_router(router)
+    install_web(app)
+    _install_error_handlers(app)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz(session: SessionDep) -> dict[str, str]:
+        """200 when the database answers."""
+        session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    return app
+
+
+def _limiter(per_minute: int) -> RateLimiter | None:
+    return RateLimiter(per_minute) if per_minute > 0 else None
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(VocError)
+    async def voc_error(_request: Request, error: VocError) -> JSONResponse:
+        headers = (
+            {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
+        )
+        return JSONResponse(error.to_dict(), status_code=error.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [_problem(e) for e in error.errors()]
+        if any(e.get("type") == "json_invalid" for e in error.errors()):
+            message = "request body is not valid JSON"
+            body = {"error": "malformed_json", "message": message, "details": problems}
+            return JSONResponse(body, status_code=400)
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        body = {"error": "invalid_input", "message": message, "details": problems}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        body = {"error": "http_error", "message": str(error.detail)}
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+    # An integer beyond 64 bits (an id like 9223372036854775808 in a path) cannot be bound by
+    # sqlite3 or compared with a PostgreSQL bigint: no row can have it, so it is the client's
+    # error, not ours. Every other overflow or data error still surfaces as a 500.
+    @app.exception_handler(OverflowError)
+    async def overflow(_request: Request, error: OverflowError) -> JSONResponse:
+        if "too large to convert to SQLite INTEGER" not in str(error):
+            raise error
+        return _out_of_range()
+
+    @app.exception_handler(DataError)
+    async def data_error(_request: Request, error: DataError) -> JSONResponse:
+        if not isinstance(error.orig, NumericValueOutOfRange):
+            raise error
+        return _out_of_range()
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, error: Exception) -> JSONResponse:
+        # The client gets a reference to quote, never the stack trace; the log has the details.
+        reference = uuid.uuid4().hex[:12]
+        log.error("internal error %s on %s %s", reference, request.method, request.url.path,
+                  exc_info=error)  # fmt: skip
+        body = {"error": "internal_error", "message": f"internal error (reference {reference})"}
+        return JSONResponse(body, status_code=500)
+
+
+def _out_of_range() -> JSONResponse:
+    message = "a number in the request is outside the range the database can hold"
+    return JSONResponse({"error": "invalid_input", "message": message}, status_code=422)
+
+
+def _problem(error: Any) -> dict[str, str]:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    message = str(error.get("msg", "invalid"))
+    if error.get("type") == "extra_forbidden":
+        message = "unknown field"
+    return {"field": ".".join(loc) or "(body)", "message": message}

@@ -1,0 +1,31 @@
+"""Start-up chores shared by `serve`, `demo` and the scheduler."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from vocsvc.analytics.rollup import ensure_rollup
+from vocsvc.auth.keys import Role
+from vocsvc.auth.service import ensure_key
+from vocsvc.config import Settings
+from vocsvc.db import get_sessionmaker
+from vocsvc.migrate import upgrade
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def prepare_database(settings: Settings, *, migrate: bool | None = None) -> None:
+    """Migrate (by default only SQLite: it has no deploy step of its own); seed the admin key."""
+    if migrate if migrate is not None else is_sqlite(settings.database_url):
+        upgrade(settings.database_url)
+    with get_sessionmaker()() as session, session.begin():
+        if settings.admin_key:
+            register_admin_key(session, settings.admin_key)
+        ensure_rollup(session, settings.tz)
+
+
+def register_admin_key(session: Session, plain: str) -> None:
+    ensure_key(session, "bootstrap admin (VOCSVC_ADMIN_KEY)", Role.admin, plain)

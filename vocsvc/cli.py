@@ -1,0 +1,203 @@
+"""`vocsvc` command line: serve, db upgrade, keys, journeys, demo and the domain commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vocsvc.config import get_settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from vocsvc.bootstrap import prepare_database
+
+    prepare_database(get_settings())
+    uvicorn.run(
+        "vocsvc.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from vocsvc.bootstrap import prepare_database
+    from vocsvc.migrate import upgrade
+
+    upgrade(get_settings().database_url, args.revision)
+    prepare_database(get_settings(), migrate=False)  # backfills the analytics rollup if needed
+    print(f"database at revision {args.revision}")
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from vocsvc.auth.keys import Role
+    from vocsvc.auth.service import create_key
+    from vocsvc.bootstrap import prepare_database
+    from vocsvc.db import get_sessionmaker
+
+    prepare_database(get_settings())
+    with get_sessionmaker()() as session, session.begin():
+        record, plain = create_key(session, args.name, Role(args.role))
+    print(plain)
+    print(f"created {record.role} key '{record.name}' (shown once; store it now)", file=sys.stderr)
+    return 0
+
+
+def _journeys_sync(args: argparse.Namespace) -> int:
+    from vocsvc.bootstrap import prepare_database
+    from vocsvc.db import get_sessionmaker
+    from vocsvc.journeys.loader import DefinitionError, load_journey_dir, load_journey_file
+    from vocsvc.journeys.service import upsert_journey
+
+    path = Path(args.path or get_settings().surveys_dir)
+    try:
+        definitions = load_journey_dir(path) if path.is_dir() else [load_journey_file(path)]
+    except DefinitionError as error:
+        print(error, file=sys.stderr)
+        return 2
+    prepare_database(get_settings())
+    with get_sessionmaker()() as session, session.begin():
+        for definition in definitions:
+            _, created = upsert_journey(session, definition)
+            print(f"{'created' if created else 'updated'} journey {definition.key}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from vocsvc.demo import run_demo
+
+    return run_demo(if_empty=args.if_empty, seed=args.seed, days=args.days)
+
+
+def _report(args: argparse.Namespace) -> int:
+    import json
+
+    from vocsvc.bootstrap import prepare_database
+    from vocsvc.db import get_sessionmaker
+    from vocsvc.errors import NotFound
+    from vocsvc.journeys.service import get_journey
+    from vocsvc.periods import parse_period
+    from vocsvc.reviews.service import get_review
+
+    settings = get_settings()
+    prepare_database(settings)
+    try:
+        period = parse_period(args.period, settings.tz)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    with get_sessionmaker()() as session:
+        try:
+            review = get_review(session, get_journey(session, args.journey), period)
+        except NotFound as error:
+            print(error.message, file=sys.stderr)
+            return 2
+    text = (
+        review.html
+        if args.format == "html"
+        else json.dumps(review.content, ensure_ascii=False, indent=2)
+    )
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def _scheduler(_args: argparse.Namespace) -> int:
+    from vocsvc.bootstrap import prepare_database
+    from vocsvc.scheduler import build_scheduler
+
+    prepare_database(get_settings())
+    scheduler = build_scheduler(get_settings())
+    logging.getLogger(__name__).info(
+        "scheduler started with jobs: %s", [j.id for j in scheduler.get_jobs()]
+    )
+    scheduler.start()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vocsvc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API (SQLite databases are migrated first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True
+    )
+    up = db.add_parser("upgrade", help="apply Alembic migrations")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(handler=_db_upgrade)
+
+    keys = sub.add_parser("keys", help="API keys").add_subparsers(
+        dest="keys_command", required=True
+    )
+    create = keys.add_parser("create", help="issue a key and print it once")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--role", choices=["viewer", "assessor", "manager", "admin"], default="viewer"
+    )
+    create.set_defaults(handler=_keys_create)
+
+    journeys = sub.add_parser("journeys", help="journey definitions").add_subparsers(
+        dest="journeys_command", required=True
+    )
+    sync = journeys.add_parser("sync", help="create/update journeys from YAML files")
+    sync.add_argument("path", nargs="?", help="a YAML file or folder (default: surveys/)")
+    sync.set_defaults(handler=_journeys_sync)
+
+    demo = sub.add_parser("demo", help="load the example journeys and a year of responses")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if responses exist")
+    demo.add_argument("--seed", type=int, default=20260101)
+    demo.add_argument("--days", type=int, default=365)
+    demo.set_defaults(handler=_demo)
+
+    report = sub.add_parser("report", help="a quarterly review of a journey")
+    report.add_argument("journey")
+    report.add_argument("period", help="2026Q3, 2026-07 or 2026")
+    report.add_argument("--format", choices=["html", "json"], default="html")
+    report.add_argument("--out", help="write to this file instead of stdout")
+    report.set_defaults(handler=_report)
+
+    scheduler = sub.add_parser("scheduler", help="run the job scheduler (one per deployment)")
+    scheduler.set_defaults(handler=_scheduler)
+
+    for register in _domain_commands():
+        register(sub)
+    return parser
+
+
+def _domain_commands() -> list[
+    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+]:
+    from vocsvc.text.cli import register as text_commands
+
+    return [text_commands]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Alembic lists every plugin it sets up at INFO: noise on each start, not news.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)

@@ -1,0 +1,72 @@
+"""Settings, read once from VOCSVC_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from ipaddress import ip_network
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE_PATH = Path("var") / "vocsvc.db"
+
+
+class Settings(BaseSettings):
+    """Service configuration; every field maps to VOCSVC_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="VOCSVC_", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_SQLITE_PATH}")
+    admin_key: str | None = None
+    timezone: str = "Asia/Shanghai"
+    # Respondent identifiers are stored only as HMAC-SHA256 under this secret; when unset, a
+    # random secret is generated once and kept in the database so hashes stay comparable.
+    secret_key: str | None = None
+    surveys_dir: Path = REPO_ROOT / "surveys"
+    sentiment_backend: str = "own"
+    max_comment_length: int = 2000
+    max_body_bytes: int = 2_000_000
+    # Public routes (/v1/public/*, /s/*): requests per client IP and touchpoint per minute (0
+    # turns rate limiting off), and per client IP over all public routes (default 5x the first).
+    # Counted per process: with N workers or replicas a client may get N times this (see README).
+    rate_limit_per_minute: int = Field(default=120, ge=0)
+    rate_limit_ip_per_minute: int | None = Field(default=None, ge=0)
+    # Peers (IPs or CIDR networks) whose X-Forwarded-For / X-Forwarded-Proto are believed.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Strict-Transport-Security max-age in seconds; 0 sends no HSTS header (serve HTTPS first).
+    hsts_seconds: int = 0
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone, at start-up rather than mid-request
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ip_network(entry.strip(), strict=False)  # raises for a typo, at start-up
+        return value
+
+    @property
+    def address_limit_per_minute(self) -> int:
+        """Public requests per client IP and minute; 0 when rate limiting is off."""
+        if self.rate_limit_per_minute == 0:
+            return 0
+        if self.rate_limit_ip_per_minute is None:
+            return 5 * self.rate_limit_per_minute
+        return self.rate_limit_ip_per_minute
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,73 @@
+"""Reporting periods (`2026Q3`, `2026-07`, `2026`) cut in the service's time zone (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open interval [start, end) of local calendar time, with its label."""
+
+    label: str
+    start: datetime
+    end: datetime
+    kind: str  # quarter | month | year | range
+
+    def previous(self) -> Period:
+        """The period of the same kind just before this one."""
+        tz = self.start.tzinfo
+        assert isinstance(tz, ZoneInfo)
+        if self.kind in ("quarter", "month", "year"):
+            return period_of(self.start - timedelta(days=1), self.kind, tz)
+        span = self.end - self.start
+        return Period(f"before {self.label}", self.start - span, self.start, "range")
+
+
+def _local(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def parse_period(text: str, tz: ZoneInfo) -> Period:
+    """Parse `YYYYQn`, `YYYY-MM` or `YYYY`; ValueError says what is accepted."""
+    text = text.strip()
+    if m := _QUARTER.match(text):
+        year, quarter = int(m[1]), int(m[2])
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        return Period(text, _local(start, tz), _local(end, tz), "quarter")
+    if m := _MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return Period(text, _local(date(year, month, 1), tz), _local(end, tz), "month")
+    if m := _YEAR.match(text):
+        year = int(m[1])
+        return Period(text, _local(date(year, 1, 1), tz), _local(date(year + 1, 1, 1), tz), "year")
+    raise ValueError(f"period '{text}' is not YYYYQn (2026Q3), YYYY-MM (2026-07) or YYYY (2026)")
+
+
+def date_range(start: date, end_inclusive: date, tz: ZoneInfo) -> Period:
+    """A period from local midnight of `start` to the end of `end_inclusive`."""
+    if end_inclusive < start:
+        raise ValueError("'to' is before 'from'")
+    label = f"{start.isoformat()}..{end_inclusive.isoformat()}"
+    return Period(label, _local(start, tz), _local(end_inclusive + timedelta(days=1), tz), "range")
+
+
+def period_of(moment: datetime, kind: str, tz: ZoneInfo) -> Period:
+    """The quarter/month/year containing `moment` in zone `tz`."""
+    local = moment.astimezone(tz)
+    if kind == "quarter":
+        return parse_period(f"{local.year}Q{(local.month - 1) // 3 + 1}", tz)
+    if kind == "month":
+        return parse_period(f"{local:%Y-%m}", tz)
+    if kind == "year":
+        return parse_period(str(local.year), tz)
+    raise ValueError(f"unknown period kind '{kind}': use quarter, month or year")

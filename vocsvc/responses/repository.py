@@ -1,0 +1,101 @@
+"""Queries for survey responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.orm import Session
+
+from vocsvc.models import InstanceSecret, Response, Stage, SurveyVersion, Touchpoint
+from vocsvc.sqlutil import insert_for
+
+
+@dataclass(frozen=True)
+class ResponseFilter:
+    journey_id: int
+    stage_key: str | None = None
+    touchpoint_key: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    segment: str | None = None
+    channel: str | None = None
+
+
+class ResponseRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def id_for_idempotency_key(self, key: str) -> int | None:
+        stmt = select(Response.id).where(Response.idempotency_key == key)
+        return self.session.scalar(stmt)
+
+    def add(self, response: Response) -> Response:
+        self.session.add(response)
+        self.session.flush()
+        return response
+
+    def insert_public(self, row: dict[str, Any], idempotency_key: str | None) -> int | None:
+        """Insert one answer and return its id; None when its idempotency key is already used."""
+        stmt = insert_for(self.session)(Response).values(**row, idempotency_key=idempotency_key)
+        if idempotency_key is not None:
+            stmt = stmt.on_conflict_do_nothing(index_elements=[Response.idempotency_key])
+        new_id = self.session.scalar(stmt.returning(Response.id))
+        return None if new_id is None else int(new_id)
+
+    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert rows in one batched statement; returns their ids in the rows' order."""
+        stmt = insert(Response).returning(Response.id, sort_by_parameter_order=True)
+        return [int(i) for i in self.session.scalars(stmt, list(rows))]
+
+    def listing(self, flt: ResponseFilter, *, before_id: int | None, limit: int) -> list[Any]:
+        stmt = self._select(flt).order_by(Response.id.desc()).limit(limit)
+        if before_id is not None:
+            stmt = stmt.where(Response.id < before_id)
+        return list(self.session.execute(stmt))
+
+    def stream(self, flt: ResponseFilter, batch: int = 2000) -> Iterator[Any]:
+        stmt = self._select(flt).order_by(Response.id).execution_options(yield_per=batch)
+        yield from self.session.execute(stmt)
+
+    def _select(self, flt: ResponseFilter) -> Select[Response, str, str, int]:
+        stmt = (
+            select(
+                Response,
+                Stage.key.label("stage_key"),
+                Touchpoint.key.label("touchpoint_key"),
+                SurveyVersion.version.label("survey_version"),
+            )
+            .join(Stage, Response.stage_id == Stage.id)
+            .join(Touchpoint, Response.touchpoint_id == Touchpoint.id)
+            .join(SurveyVersion, Response.survey_version_id == SurveyVersion.id)
+            .where(Response.journey_id == flt.journey_id)
+        )
+        if flt.stage_key:
+            stmt = stmt.where(Stage.key == flt.stage_key)
+        if flt.touchpoint_key:
+            stmt = stmt.where(Touchpoint.key == flt.touchpoint_key)
+        if flt.start:
+            stmt = stmt.where(Response.submitted_at >= flt.start)
+        if flt.end:
+            stmt = stmt.where(Response.submitted_at < flt.end)
+        if flt.segment:
+            stmt = stmt.where(Response.segment == flt.segment)
+        if flt.channel:
+            stmt = stmt.where(Response.channel == flt.channel)
+        return stmt
+
+
+class SecretRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, name: str) -> str | None:
+        return self.session.scalar(select(InstanceSecret.value).where(InstanceSecret.name == name))
+
+    def add(self, name: str, value: str) -> None:
+        self.session.add(InstanceSecret(name=name, value=value))
+        self.session.flush()

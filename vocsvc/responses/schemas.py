@@ -1,0 +1,80 @@
+"""Survey answers as submitted, imported and listed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+ShortText = Field(default=None, max_length=64)
+
+
+class AnswerFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    journey: str = Field(max_length=64)
+    touchpoint: str = Field(max_length=64)
+    # StrictInt: "9" and 9.5 are errors, not silently coerced scores.
+    nps: StrictInt | None = None
+    csat: StrictInt | None = None
+    ces: StrictInt | None = None
+    importance: StrictInt | None = None
+    comment: str | None = Field(default=None, max_length=20_000)
+    respondent: str | None = Field(default=None, max_length=200)
+    segment: str | None = ShortText
+    channel: str | None = ShortText
+
+
+class PublicResponseIn(AnswerFields):
+    """What a customer's widget or survey page posts."""
+
+
+class ImportedResponseIn(AnswerFields):
+    """One row of a bulk import: an answer collected elsewhere, with its time."""
+
+    # Naive times are read in VOCSVC_TIMEZONE (spreadsheets rarely carry an offset).
+    submitted_at: datetime
+
+
+class BulkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    responses: list[ImportedResponseIn] = Field(min_length=1, max_length=50_000)
+
+
+class CreatedOut(BaseModel):
+    id: int
+
+
+class InsertedOut(BaseModel):
+    inserted: int
+
+
+class AnswerOut(BaseModel):
+    """What a customer answered (comment already redacted) and its sentiment score."""
+
+    nps: int | None
+    csat: int | None
+    ces: int | None
+    importance: int | None
+    comment: str | None
+    sentiment: float | None
+    sentiment_label: str | None
+    segment: str | None
+    channel: str | None
+    submitted_at: datetime
+
+
+class ResponseOut(AnswerOut):
+    id: int
+    journey: str
+    stage: str
+    touchpoint: str
+    survey_version: int
+    source: str
+    received_at: datetime
+
+
+class ResponsePage(BaseModel):
+    items: list[ResponseOut]
+    next_cursor: int | None

@@ -1,0 +1,40 @@
+"""Quarterly review routes: `/reports/2026Q3.json` and `/reports/2026Q3.html`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from vocsvc.auth.dependencies import ViewerKey
+from vocsvc.config import get_settings
+from vocsvc.db import SessionDep
+from vocsvc.errors import InvalidInput
+from vocsvc.journeys.service import get_journey
+from vocsvc.periods import parse_period
+from vocsvc.reviews.service import get_review
+
+router = APIRouter(prefix="/v1/journeys/{journey}", tags=["reviews"])
+
+
+@router.get(
+    "/reports/{report}",
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+    response_model=None,
+)
+def get_report(journey: str, report: str, session: SessionDep, _key: ViewerKey) -> Any:
+    """The review of a period (`2026Q3.json` or `.html`); the stored snapshot when one exists."""
+    label, _, fmt = report.partition(".")
+    if fmt not in ("", "json", "html"):
+        raise InvalidInput(f"unknown report format '.{fmt}': use .json or .html")
+    try:
+        period = parse_period(label, get_settings().tz)
+    except ValueError as error:
+        raise InvalidInput(
+            str(error), details=[{"field": "report", "message": str(error)}]
+        ) from None
+    review = get_review(session, get_journey(session, journey), period)
+    if fmt == "html":
+        return HTMLResponse(review.html)
+    return JSONResponse({**review.content, "snapshot": review.snapshot})

@@ -1,0 +1,48 @@
+"""Quarterly reviews: a live report for any period, an immutable snapshot once a quarter ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vocsvc.journeys.repository import JourneyRepository
+from vocsvc.models import Journey
+from vocsvc.periods import Period, period_of
+from vocsvc.reviews.builder import build_review
+from vocsvc.reviews.render import render_html
+from vocsvc.reviews.repository import ReviewRepository
+
+
+@dataclass(frozen=True)
+class Review:
+    content: dict[str, Any]
+    html: str
+    snapshot: bool
+
+
+def get_review(session: Session, journey: Journey, period: Period) -> Review:
+    """The stored snapshot for `period` if the scheduler made one, else a freshly built review."""
+    stored = ReviewRepository(session).snapshot(journey.id, period.label)
+    if stored is not None:
+        return Review(stored.content, stored.html, snapshot=True)
+    content = build_review(session, journey, period)
+    return Review(content, render_html(content), snapshot=False)
+
+
+def snapshot_last_quarter(session: Session, now: datetime) -> list[tuple[str, str]]:
+    """Snapshot the quarter before `now` for every journey; returns what was created."""
+    last_quarter = period_of(now, "quarter", now.tzinfo).previous()  # type: ignore[arg-type]
+    repo = ReviewRepository(session)
+    created = []
+    for journey in JourneyRepository(session).list_all():
+        if repo.snapshot(journey.id, last_quarter.label) is not None:
+            continue
+        full = JourneyRepository(session).get_by_key(journey.key)
+        assert full is not None
+        content = build_review(session, full, last_quarter)
+        if repo.add_snapshot_once(journey.id, last_quarter.label, content, render_html(content)):
+            created.append((journey.key, last_quarter.label))
+    return created

@@ -1,0 +1,1 @@
+"""Hardening of the HTTP surface: rate limits, body limits, origins, security headers."""

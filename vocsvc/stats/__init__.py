@@ -1,0 +1,72 @@
+"""Pure statistics for voice-of-customer measures (numpy/scipy only, notebook-friendly)."""
+
+from vocsvc.stats._common import LOW_SAMPLE_N
+from vocsvc.stats.correlation import CorrelationEstimate, derived_importance
+from vocsvc.stats.means import (
+    MeanEstimate,
+    Summary,
+    WelchResult,
+    mean_interval,
+    mean_interval_from_counts,
+    mean_interval_from_sums,
+    summary_interval,
+    welch_test,
+)
+from vocsvc.stats.multiple import benjamini_hochberg
+from vocsvc.stats.nps import (
+    NPSDifference,
+    NPSEstimate,
+    adjusted_wald_bounds,
+    classify_ltr,
+    nps_difference,
+    nps_from_counts,
+    nps_interval,
+)
+from vocsvc.stats.proportions import (
+    ProportionDifference,
+    ProportionEstimate,
+    proportion_difference,
+    top_box,
+    wilson_interval,
+)
+from vocsvc.stats.scores import (
+    ScaleSummary,
+    SentimentSummary,
+    ces_summary,
+    csat_summary,
+    sentiment_summary,
+    sentiment_summary_from_sums,
+)
+
+__all__ = [
+    "LOW_SAMPLE_N",
+    "CorrelationEstimate",
+    "MeanEstimate",
+    "NPSDifference",
+    "NPSEstimate",
+    "ProportionDifference",
+    "ProportionEstimate",
+    "ScaleSummary",
+    "SentimentSummary",
+    "Summary",
+    "WelchResult",
+    "adjusted_wald_bounds",
+    "benjamini_hochberg",
+    "ces_summary",
+    "classify_ltr",
+    "csat_summary",
+    "derived_importance",
+    "mean_interval",
+    "mean_interval_from_counts",
+    "mean_interval_from_sums",
+    "nps_difference",
+    "nps_from_counts",
+    "nps_interval",
+    "proportion_difference",
+    "sentiment_summary",
+    "sentiment_summary_from_sums",
+    "summary_interval",
+    "top_box",
+    "welch_test",
+    "wilson_interval",
+]

@@ -1,0 +1,205 @@
+"""Keywords and distinctive pain-point terms per group of comments (jieba, Fightin' Words)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vocsvc.text.redact import PLACEHOLDERS
+
+Vector = NDArray[np.float64]
+
+_PLACEHOLDER_RE = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_HAS_WORD_CHAR = re.compile(r"[^\W\d_]")  # at least one letter or CJK character
+# Nouns, verbs, adjectives (incl. vn/an/nz...), idioms, fixed phrases, abbreviations, English.
+_KEEP_FLAGS = ("n", "v", "a")
+_KEEP_EXACT = frozenset({"i", "l", "j", "eng"})
+# jieba tags many plain words nr (太贵, 太久), so a person name is an nr word that starts with a
+# common surname (王师傅, 张三) or 小/老 + surname (小王); names are a privacy risk, never keywords.
+_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt"})
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤欧"
+)
+# A negator glued to the next verb/adjective keeps 不满意 apart from 满意.
+_NEGATORS = frozenset({"不", "没", "没有", "未", "不太", "不够", "无法"})
+
+
+@dataclass(frozen=True)
+class TermStat:
+    """A term's standing in one group; count and share are per comment (document frequency)."""
+
+    term: str
+    count: int
+    share: float
+    score: float
+    examples: tuple[str, ...]
+
+
+def _read_lines(name: str) -> list[str]:
+    text = resources.files("vocsvc.text").joinpath("data", name).read_text(encoding="utf-8")
+    return [s for line in text.splitlines() if (s := line.strip())]
+
+
+class _Segmenter:
+    """Our own jieba tokenizer + POS tagger with the CX dictionary, built once on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tagger: Any = None
+        self.cx_terms: frozenset[str] = frozenset()
+        self.stopwords: frozenset[str] = frozenset()
+
+    def cut(self, text: str) -> list[tuple[str, str]]:
+        """(word, POS flag) pairs."""
+        tagger = self._tagger
+        if tagger is None:
+            tagger = self._build()
+        return [(p.word, p.flag) for p in tagger.cut(text)]
+
+    def _build(self) -> Any:
+        with self._lock:
+            if self._tagger is not None:
+                return self._tagger
+            import jieba
+            import jieba.posseg
+
+            jieba.setLogLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()  # private: jieba.add_word elsewhere cannot affect us
+            tokenizer.initialize()
+            terms = []
+            for line in _read_lines("cx_userdict.txt"):
+                word, *rest = line.split()
+                freq = next((int(x) for x in rest if x.isdigit()), None)
+                tag = next((x for x in rest if not x.isdigit()), None)
+                tokenizer.add_word(word, freq, tag)
+                terms.append(word)
+            tagger = jieba.posseg.POSTokenizer(tokenizer)
+            tagger.lcut("排队")  # merges the user tags now, not inside a concurrent first call
+            self.cx_terms = frozenset(terms)
+            self.stopwords = frozenset(_read_lines("stopwords_zh.txt"))
+            self._tagger = tagger
+            return tagger
+
+
+_SEGMENTER = _Segmenter()
+
+
+def _looks_like_name(word: str) -> bool:
+    return word[0] in _SURNAMES or (word[0] in "小老阿" and word[1] in _SURNAMES)
+
+
+def _candidate(word: str, flag: str, seg: _Segmenter) -> bool:
+    if word in seg.stopwords or not _HAS_WORD_CHAR.search(word):
+        return False  # also drops pure numbers like 2026 or 15.6
+    if word in seg.cx_terms:
+        return True
+    if len(word) < 2 or (flag in _NAME_FLAGS and _looks_like_name(word)):
+        return False
+    return flag.startswith(_KEEP_FLAGS) or flag in _KEEP_EXACT
+
+
+def extract_terms(text: str) -> list[str]:
+    """Candidate keywords in order of appearance (repeats kept; English lower-cased)."""
+    text = _PLACEHOLDER_RE.sub("\n", text.translate(_WIDTH))
+    pairs = _SEGMENTER.cut(text)
+    seg = _SEGMENTER
+    out: list[str] = []
+    i = 0
+    while i < len(pairs):
+        word, flag = pairs[i]
+        if word in _NEGATORS and i + 1 < len(pairs):
+            nxt, nflag = pairs[i + 1]
+            if _candidate(nxt, nflag, seg) and (nflag[:1] in ("v", "a") or nxt in seg.cx_terms):
+                out.append(word + nxt)
+                i += 2
+                continue
+        if _candidate(word, flag, seg):
+            out.append(word.lower() if word.isascii() else word)
+        i += 1
+    return out
+
+
+def _log_odds_z(y_in: Vector, y_out: Vector, alpha: Vector) -> Vector:
+    """Monroe, Colaresi & Quinn (2008) eq. 16-22: z of the prior-smoothed log-odds difference."""
+    a0 = alpha.sum()
+    n_in, n_out = y_in.sum(), y_out.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((y_in + alpha) / (n_in + a0 - y_in - alpha)) - np.log(
+            (y_out + alpha) / (n_out + a0 - y_out - alpha)
+        )
+    z: Vector = delta / np.sqrt(1.0 / (y_in + alpha) + 1.0 / (y_out + alpha))
+    # Odds are undefined only when the vocabulary is a single term: nothing to contrast, score 0.
+    return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def distinctive_terms(
+    groups: Mapping[str, Sequence[str]],
+    top_n: int = 10,
+    min_count: int = 2,
+    examples_per_term: int = 3,
+) -> dict[str, list[TermStat]]:
+    """Per group, the terms that set its comments apart from all other groups' comments.
+
+    Score: weighted log-odds ratio with an informative Dirichlet prior (pooled document
+    frequencies of all groups), as a z-score of the group against the rest. With a single group
+    the rest is a flat prior (one pseudo-count per term), so terms rank by how many comments
+    use them. Ties are broken by count, then by term, so the output is deterministic.
+    """
+    doc_terms = {g: [frozenset(extract_terms(t)) for t in texts] for g, texts in groups.items()}
+    df = {g: Counter(t for terms in docs for t in terms) for g, docs in doc_terms.items()}
+    vocab = sorted(set().union(*df.values())) if df else []
+    index = {t: i for i, t in enumerate(vocab)}
+    counts = np.zeros((len(df), len(vocab)))
+    for row, c in enumerate(df.values()):
+        for t, k in c.items():
+            counts[row, index[t]] = k
+    pooled = counts.sum(axis=0)
+    result: dict[str, list[TermStat]] = {}
+    for row, g in enumerate(df):
+        if len(df) > 1:
+            z = _log_odds_z(counts[row], pooled - counts[row], pooled)
+        else:
+            z = _log_odds_z(counts[row], np.zeros_like(pooled), np.ones_like(pooled))
+        n_docs = len(doc_terms[g])
+        ranked = sorted(
+            (t for t, k in df[g].items() if k >= min_count),
+            # round: scores equal up to float noise count as ties, decided by count
+            key=lambda t: (-round(float(z[index[t]]), 9), -df[g][t], t),
+        )[:top_n]
+        result[g] = [
+            TermStat(
+                term=t,
+                count=df[g][t],
+                share=df[g][t] / n_docs,
+                score=float(z[index[t]]),
+                examples=_examples(groups[g], doc_terms[g], t, examples_per_term),
+            )
+            for t in ranked
+        ]
+    return result
+
+
+def _examples(
+    texts: Sequence[str], terms: Sequence[frozenset[str]], term: str, k: int
+) -> tuple[str, ...]:
+    # Shortest first: short comments state the point; the original order breaks ties.
+    hits = sorted((len(t), i) for i, t in enumerate(texts) if term in terms[i])
+    out: list[str] = []
+    for _, i in hits:
+        if len(out) == k:
+            break
+        if texts[i] not in out:
+            out.append(texts[i])
+    return tuple(out)

@@ -1,0 +1,29 @@
+"""Pain-point and delight keywords per stage or touchpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from vocsvc.auth.dependencies import ViewerKey
+from vocsvc.db import SessionDep
+from vocsvc.journeys.service import get_journey
+from vocsvc.params import PeriodDep
+from vocsvc.topics.service import topics
+
+router = APIRouter(prefix="/v1/journeys/{journey}", tags=["text"])
+
+
+@router.get("/topics")
+def get_topics(
+    journey: str,
+    session: SessionDep,
+    period: PeriodDep,
+    _key: ViewerKey,
+    by: Literal["stage", "touchpoint"] = "stage",
+    polarity: Literal["negative", "positive"] = "negative",
+    top: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    """Keywords that distinguish each group's negative (or positive) comments, with examples."""
+    return topics(session, get_journey(session, journey), by, period, polarity, top)

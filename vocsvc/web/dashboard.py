@@ -1,0 +1,104 @@
+"""The CX dashboard: sign-in with an API key (a signed session cookie), the page, its settings."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Cookie, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from vocsvc.auth.dependencies import ViewerKey
+from vocsvc.auth.service import verify_key
+from vocsvc.config import get_settings
+from vocsvc.db import SessionDep
+from vocsvc.periods import period_of
+from vocsvc.web.security import html_headers
+from vocsvc.web.session import COOKIE_NAME, LIFETIME_SECONDS, issue_token, key_for_token
+from vocsvc.web.templating import render
+
+router = APIRouter(prefix="/dashboard", tags=["web"], include_in_schema=False)
+
+SessionCookie = Annotated[str | None, Cookie(alias=COOKIE_NAME)]
+# Optional views whose API routes other work adds; the page asks before calling them.
+OPTIONAL_ROUTES = {"gaps": "/v1/journeys/{}/gaps", "topics": "/v1/journeys/{}/topics"}
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers=html_headers())
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, token: SessionCookie = None) -> Response:
+    """The dashboard page; without a valid session, the sign-in page."""
+    key = key_for_token(session, token) if token else None
+    if key is None:
+        return _redirect(str(request.url_for("sign_in_page")))
+    return render(request, "dashboard.html", {"key_name": key.name, "role": key.role})
+
+
+@router.get("/sign-in", response_class=HTMLResponse, name="sign_in_page")
+def sign_in_page(request: Request) -> HTMLResponse:
+    return render(request, "sign_in.html", {"error": None})
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+async def sign_in(request: Request, session: SessionDep) -> Response:
+    """Check the pasted API key; on success set the session cookie (never the key itself)."""
+    if not _same_origin(request):
+        return render(request, "sign_in.html", {"error": "请求来源不正确。"}, status_code=403)
+    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
+    plain = (form.get("key") or [""])[0].strip()
+    key = verify_key(session, plain) if plain else None
+    if key is None:
+        error = "API 密钥无效或已被吊销，请检查后重试。" if plain else "请输入 API 密钥。"
+        return render(request, "sign_in.html", {"error": error}, status_code=401)
+    response = _redirect(str(request.url_for("dashboard")))
+    response.set_cookie(
+        COOKIE_NAME,
+        issue_token(session, key),
+        max_age=LIFETIME_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request) -> Response:
+    response = _redirect(str(request.url_for("sign_in_page")))
+    if _same_origin(request):
+        response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="lax")
+    return response
+
+
+def _available(request: Request, template: str) -> bool:
+    # The OpenAPI document is the public list of the app's API routes (and FastAPI caches it).
+    paths = {re.sub(r"\{[^}]*\}", "{}", path) for path in request.app.openapi().get("paths", {})}
+    return template in paths
+
+
+@router.get("/settings")
+def settings(request: Request, key: ViewerKey) -> dict[str, Any]:
+    """What the page needs before loading data: optional views, the quarters to offer."""
+    tz = get_settings().tz
+    quarter = period_of(datetime.now(tz), "quarter", tz)
+    quarters = [quarter.label]
+    for _ in range(7):
+        quarter = period_of(quarter.start - timedelta(days=1), "quarter", tz)
+        quarters.append(quarter.label)
+    return {
+        "features": {name: _available(request, path) for name, path in OPTIONAL_ROUTES.items()},
+        "quarters": quarters,
+        "timezone": get_settings().timezone,
+        "key": {"name": key.name, "role": key.role},
+    }

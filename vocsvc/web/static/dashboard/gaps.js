@@ -1,0 +1,58 @@
+// Importance–performance analysis (IPA) from the gap-analysis API, when the service has it.
+import { ApiError, get } from "./api.js";
+import { scatter } from "./charts.js";
+import { fmt, h, notice } from "./dom.js";
+
+export const QUADRANTS = {
+  concentrate_here: ["重点改进", "#dc2626"],
+  keep_up_the_good_work: ["继续保持", "#16a34a"],
+  low_priority: ["低优先级", "#6b7280"],
+  possible_overkill: ["可能过度投入", "#d97706"],
+};
+const UNAVAILABLE = "差距分析暂不可用（gap analysis not available yet）。";
+
+const mean = (side) => (side && typeof side === "object" ? side.mean : side);
+
+export async function renderGaps(panel, { journey, period, features }) {
+  const chart = panel.querySelector("#ipa");
+  const table = panel.querySelector("#ipa-table");
+  table.replaceChildren();
+  if (!features.gaps) return chart.replaceChildren(notice(UNAVAILABLE, "notice unavailable"));
+  if (!period) return chart.replaceChildren(notice("差距分析按季度计算：请在上方选择一个季度。"));
+  let report;
+  try {
+    report = await get(`/v1/journeys/${encodeURIComponent(journey.key)}/gaps`, { period });
+  } catch (error) {
+    if (error instanceof ApiError && [404, 405, 501].includes(error.status) && error.body?.error !== "not_found") {
+      return chart.replaceChildren(notice(UNAVAILABLE, "notice unavailable"));
+    }
+    throw error;
+  }
+  const names = Object.fromEntries(journey.stages.flatMap((st) => st.touchpoints.map((tp) => [tp.key, tp.name])));
+  const rows = report.rows.filter((r) => mean(r.customer_importance) != null && mean(r.customer_performance) != null);
+  if (!rows.length) return chart.replaceChildren(notice("本期间没有足够的重要性和满意度评分。"));
+  const points = rows.map((r) => ({
+    label: r.label || names[r.touchpoint] || r.touchpoint, quadrant: r.quadrant,
+    x: mean(r.customer_performance), xlo: r.customer_performance.ci_low, xhi: r.customer_performance.ci_high,
+    y: mean(r.customer_importance), ylo: r.customer_importance?.ci_low, yhi: r.customer_importance?.ci_high,
+  }));
+  chart.replaceChildren(scatter({
+    label: "重要性–表现象限图", points, quadrants: QUADRANTS,
+    xCross: report.performance_crosshair, yCross: report.importance_crosshair,
+    xTitle: "顾客感知表现（CSAT 均值）", yTitle: "顾客自评重要性（均值）",
+  }));
+  const sorted = rows.slice().sort((a, b) => (a.priority ?? 999) - (b.priority ?? 999));
+  const two = (v) => fmt.num(v);
+  table.replaceChildren(h("table", { class: "data" },
+    h("caption", { text: "按优先级排序（1 = 最先处理）；区间为 95% 置信区间" }),
+    h("thead", {}, h("tr", {}, ["优先级", "触点", "阶段", "重要性", "表现", "象限", "内部–顾客表现差距"].map((t) => h("th", { scope: "col", text: t })))),
+    h("tbody", {}, sorted.map((r) => h("tr", {},
+      h("td", { text: r.priority ?? "–" }),
+      h("th", { scope: "row", text: r.label || names[r.touchpoint] || r.touchpoint }),
+      h("td", { text: r.stage_label || r.stage }),
+      h("td", { text: `${two(mean(r.customer_importance))} ${fmt.ci(r.customer_importance.ci_low, r.customer_importance.ci_high, two)}` }),
+      h("td", { text: `${two(mean(r.customer_performance))} ${fmt.ci(r.customer_performance.ci_low, r.customer_performance.ci_high, two)}` }),
+      h("td", {}, h("span", { class: `quadrant-tag ${r.quadrant || ""}`, text: (QUADRANTS[r.quadrant] || ["–"])[0] })),
+      h("td", { text: r.performance_gap ? `${fmt.num(r.performance_gap.value)}${r.performance_gap.significant ? "（显著）" : ""}` : "无内部评分" }),
+    )))));
+}

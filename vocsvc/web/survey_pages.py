@@ -1,0 +1,87 @@
+"""Customer-facing pages: the embeddable widget script, hosted survey pages and their QR codes."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any, Literal
+
+import segno
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from vocsvc.db import SessionDep
+from vocsvc.errors import NotFound
+from vocsvc.journeys.schemas import PublicSurveyOut
+from vocsvc.journeys.service import public_survey
+from vocsvc.web.templating import STATIC_DIR, render
+
+router = APIRouter(tags=["web"], include_in_schema=False)
+
+Lang = Annotated[Literal["zh", "en"], Query()]
+
+
+@router.api_route("/embed.js", methods=["GET", "HEAD"])
+def embed_js() -> FileResponse:
+    """The survey widget: `<script src=".../embed.js" data-journey=… data-touchpoint=…>`."""
+    headers = {
+        "Cache-Control": "public, max-age=300",
+        "X-Content-Type-Options": "nosniff",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    return FileResponse(
+        STATIC_DIR / "embed.js", media_type="text/javascript; charset=utf-8", headers=headers
+    )
+
+
+def _survey_or_none(session: SessionDep, journey: str, touchpoint: str) -> PublicSurveyOut | None:
+    try:
+        return public_survey(session, journey, touchpoint)
+    except NotFound:
+        return None
+
+
+@router.api_route(
+    "/s/{journey}/{touchpoint}",
+    methods=["GET", "HEAD"],
+    response_class=HTMLResponse,
+    name="hosted_survey",
+)
+def hosted_survey(
+    request: Request,
+    journey: str,
+    touchpoint: str,
+    session: SessionDep,
+    lang: Lang = "zh",
+    channel: Annotated[str | None, Query(max_length=64)] = None,
+) -> HTMLResponse:
+    """A page with just this touchpoint's survey, for links and QR codes."""
+    survey = _survey_or_none(session, journey, touchpoint)
+    if survey is None:
+        missing = {"journey": journey, "touchpoint": touchpoint, "lang": lang}
+        return render(request, "survey_not_found.html", missing, status_code=404, framable=True)
+    context: dict[str, Any] = {"survey": survey, "lang": lang, "channel": channel}
+    return render(request, "survey.html", context, framable=True)
+
+
+@router.get("/s/{journey}/{touchpoint}/qr.{fmt}")
+def survey_qr(
+    request: Request, journey: str, touchpoint: str, fmt: Literal["svg", "png"], session: SessionDep
+) -> Response:
+    """A QR code of the hosted page's absolute URL (SVG or PNG)."""
+    if _survey_or_none(session, journey, touchpoint) is None:
+        raise NotFound(f"journey '{journey}' has no touchpoint '{touchpoint}'")
+    url = str(request.url_for("hosted_survey", journey=journey, touchpoint=touchpoint))
+    buffer = io.BytesIO()
+    qr = segno.make(url, error="m", micro=False)
+    if fmt == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=4, title=url, xmldecl=True)
+        media_type = "image/svg+xml"
+    else:
+        qr.save(buffer, kind="png", scale=8, border=4)
+        media_type = "image/png"
+    headers = {
+        "Cache-Control": "public, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    }
+    return Response(buffer.getvalue(), media_type=media_type, headers=headers)
