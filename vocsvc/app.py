@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -30,6 +33,7 @@ from vocsvc.journeys.endpoints import router as journeys_router
 from vocsvc.responses.endpoints import public_router as responses_public
 from vocsvc.responses.endpoints import router as responses_router
 from vocsvc.reviews.endpoints import router as reviews_router
+from vocsvc.security.admission import AdmissionMiddleware
 from vocsvc.security.middleware import (
     BodySizeLimitMiddleware,
     ClientAddressMiddleware,
@@ -39,6 +43,7 @@ from vocsvc.security.middleware import (
 )
 from vocsvc.security.ratelimit import RateLimiter
 from vocsvc.sentiment.endpoints import router as sentiment_router
+from vocsvc.text.sentiment import get_backend
 from vocsvc.topics.endpoints import router as topics_router
 from vocsvc.web.routes import install_web
 from vocsvc.webhooks.endpoints import router as webhooks_router
@@ -58,14 +63,24 @@ class VocApp(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; configuration comes from `settings` or `get_settings()`."""
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def warm_up(_app: FastAPI) -> AsyncIterator[None]:
+        # Loaded before the first answer arrives, not while a customer waits for it.
+        await anyio.to_thread.run_sync(get_backend, settings.sentiment_backend)
+        yield
+
     app = VocApp(
+        lifespan=warm_up,
         title="vocsvc",
         version=__version__,
         summary="Voice-of-customer measurement along customer journeys",
     )
     app.hsts_seconds = settings.hsts_seconds
     # add_middleware wraps: the last added runs first. Outermost first: ClientAddress,
-    # CORSRefusal, CORS, BodySizeLimit, RateLimit; the routes then see real client addresses.
+    # CORSRefusal, CORS, BodySizeLimit, RateLimit, Admission; the routes then see real client
+    # addresses, and refused requests never queue for admission.
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(
         RateLimitMiddleware,
         per_touchpoint=_limiter(settings.rate_limit_per_minute),

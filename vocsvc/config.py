@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Strict-Transport-Security max-age in seconds; 0 sends no HSTS header (serve HTTPS first).
     hsts_seconds: int = 0
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    # Requests in flight per process (the rest queue): below the 40 request threads and the
+    # database pool (30 connections on PostgreSQL); see vocsvc/security/admission.py.
+    max_concurrent_requests: int = Field(default=24, ge=1, le=30)
 
     @field_validator("timezone")
     @classmethod

@@ -11,4 +11,9 @@ from sqlalchemy.orm import Session
 
 def insert_for(session: Session) -> Any:
     """The INSERT construct with ON CONFLICT support for the session's database."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert_for_dialect(session.get_bind().dialect.name)
+
+
+def insert_for_dialect(dialect: str) -> Any:
+    """The INSERT construct with ON CONFLICT support for a dialect name."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +16,12 @@ from vocsvc.text.sentiment import SentimentModel, get_backend
 
 
 @pytest.fixture
-def cli_sessions(session: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cli_sessions(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     """get_sessionmaker() for commands: sessions on the test transaction (a commit = SAVEPOINT)."""
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     monkeypatch.setattr("vocsvc.db.get_sessionmaker", lambda: factory)
-    yield
 
 
 def _post(client: TestClient, comment: str) -> int:

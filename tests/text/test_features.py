@@ -15,6 +15,7 @@ from vocsvc.text.features import (
     FeatureHasher,
     extract,
     fnv1a,
+    is_negator,
     normalize,
     scopes,
 )
@@ -28,13 +29,31 @@ def test_normalize_width_case_and_space() -> None:
     assert normalize("") == ""
 
 
+def test_common_emoji_read_as_words_and_modifiers_dropped() -> None:
+    # 👍🏻 carries a skin-tone modifier, ❤️ a variation selector: neither may change the reading.
+    assert normalize("很好👍🏻👍 ❤️") == "很好赞赞 喜欢"
+    assert normalize("等了半小时😡😭") == "等了半小时生气失望"
+    assert normalize("🦄") == "🦄"  # unknown emoji stay as they are
+
+
 def test_negated_words_replace_their_plain_features() -> None:
     feats = set(extract("不太满意", CONFIG))
-    assert {"NEG_满意", "NEG_满", "NEG_意", "NEG_太满意", "不太"} <= feats
+    assert {"NEG_满意", "NEG_满", "NEG_意", "NEG_太满意", "NEG_不太满"} <= feats
     assert not {"满意", "太满意"} & feats  # an n-gram touching the scope is negated
     assert "NEG_差" in extract("并不差", CONFIG)
     assert "差" not in extract("并不差", CONFIG)
     assert "NEG_问题" in extract("没有问题", CONFIG)
+
+
+def test_negator_words_are_not_features_of_their_own() -> None:
+    # 没 / 没有 are negative evidence in reviews; as features they outweighed NEG_问题.
+    feats = set(extract("没有问题", CONFIG))
+    assert feats == {"NEG_没有问", "NEG_有问", "NEG_有问题", "NEG_问", "NEG_问题", "NEG_题"}
+    assert not {"不", "不太", "太"} & set(extract("不太满意", CONFIG))
+    with_negators = FeatureConfig(n_bits=18, negator_weight=1.0)
+    assert set(extract("没有问题", with_negators)) - feats == {"NOT_没", "NOT_有", "NOT_没有"}
+    assert {"NOT_不", "AFTER_NOT_不", "是不"} <= set(extract("房间小,但是不好", with_negators))
+    assert not is_negator("NEG_问题") and is_negator("AFTER_NOT_不")
 
 
 def test_conceded_clause_only_gives_conc_copies() -> None:
@@ -48,7 +67,7 @@ def test_negation_scope_ends_at_punctuation_and_after_a_few_characters() -> None
     assert {"NEG_好", "服务", "态度"} <= feats
     assert not {"NEG_服", "NEG_服务", "NEG_态度"} & feats
     t = normalize("没有这个房间的问题")
-    assert scopes(t, 4) == [("NEG_", 2, 6)]
+    assert scopes(t, 4) == [("NOT_", 0, 2), ("NEG_", 2, 6)]
 
 
 def test_contrast_marks_the_clause_after_it_until_the_sentence_ends() -> None:
@@ -67,20 +86,54 @@ def test_fnv1a_matches_the_published_test_vector() -> None:
     assert fnv1a("") == 0xCBF29CE484222325
 
 
+@pytest.mark.parametrize("negator_weight", [0.0, 0.3, 1.0])
 @pytest.mark.parametrize(
-    "text", ["虽然价格有点贵，但是服务非常好!", "不太满意", "", "OK 好", "没有问题。就是慢", "好"]
+    "text",
+    [
+        "虽然价格有点贵，但是服务非常好!",
+        "不太满意",
+        "",
+        "OK 好",
+        "没有问题。就是慢",
+        "好",
+        "好不,不不",
+    ],
 )
-def test_vectorised_hashing_equals_hashing_each_feature_string(text: str) -> None:
-    hasher = FeatureHasher(CONFIG)
+def test_vectorised_hashing_equals_hashing_each_feature_string(
+    text: str, negator_weight: float
+) -> None:
+    config = FeatureConfig(n_bits=18, negator_weight=negator_weight)
+    hasher = FeatureHasher(config)
     batch = hasher.transform(["垫", text, "填充"])  # neighbours must not leak n-grams across texts
     got: dict[int, float] = {}
     for j in range(batch.indptr[1], batch.indptr[2]):
         got[int(batch.indices[j])] = got.get(int(batch.indices[j]), 0.0) + float(batch.values[j])
     expected: dict[int, float] = {}
-    feats = set(extract(text, CONFIG))
+    feats = set(extract(text, config))
     for f in feats:
         bucket, sign = hasher.bucket(fnv1a(f))
-        expected[bucket] = expected.get(bucket, 0.0) + sign / np.sqrt(len(feats))
+        value = sign * (negator_weight if is_negator(f) else 1.0) / np.sqrt(len(feats))
+        expected[bucket] = expected.get(bucket, 0.0) + value
+    assert got.keys() == expected.keys()
+    assert np.allclose([got[k] for k in sorted(got)], [expected[k] for k in sorted(got)])
+
+
+@pytest.mark.parametrize("negator_weight", [0.0, 0.5])
+def test_vectorised_hashing_with_jieba_words(negator_weight: float) -> None:
+    config = FeatureConfig(n_bits=18, words=True, negator_weight=negator_weight)
+    text = "虽然价格有点贵，但是服务并不差，没有问题"
+    feats = set(extract(text, config))
+    assert {"CONC_W_价格", "AFTER_W_服务", "NEG_W_问题"} <= feats
+    assert ("NOT_W_没有" in feats) == bool(negator_weight)
+    batch = FeatureHasher(config).transform([text])
+    expected: dict[int, float] = {}
+    for f in feats:
+        bucket, sign = FeatureHasher(config).bucket(fnv1a(f))
+        value = sign * (negator_weight if is_negator(f) else 1.0) / np.sqrt(len(feats))
+        expected[bucket] = expected.get(bucket, 0.0) + value
+    got: dict[int, float] = {}
+    for i, v in zip(batch.indices.tolist(), batch.values.tolist(), strict=True):
+        got[i] = got.get(i, 0.0) + v
     assert got.keys() == expected.keys()
     assert np.allclose([got[k] for k in sorted(got)], [expected[k] for k in sorted(got)])
 

@@ -56,12 +56,35 @@ def test_clear_comments_get_the_right_label(
     assert model.label(p(model, text)) == expected
 
 
+def test_emoji_only_comments_get_their_emoji_meaning(model: SentimentModel) -> None:
+    for positive in ("👍👍👍", "😊", "❤️"):
+        assert model.label(p(model, positive)) == "positive", positive
+    for negative in ("👎", "😡", "😭😭"):
+        assert model.label(p(model, negative)) == "negative", negative
+    assert p(model, "等了半小时😡") < p(model, "等了半小时")
+
+
 def test_negation(model: SentimentModel) -> None:
     assert p(model, "不太满意") < p(model, "满意")
     assert p(model, "不太满意") < 0.5 < p(model, "满意")
     assert p(model, "并不差") > p(model, "差")
     assert p(model, "没有问题") > p(model, "有问题")
     assert p(model, "没有问题") > 0.5
+
+
+@pytest.mark.parametrize(
+    ("negative", "positive"),
+    [
+        ("贵", "不贵"),
+        ("很卡", "不卡"),
+        ("有问题", "没问题"),
+        ("不推荐", "推荐"),
+        ("质量不好", "质量好"),
+    ],
+)
+def test_negation_flips_the_label_side(model: SentimentModel, negative: str, positive: str) -> None:
+    # The negator word is no evidence of its own: the negated words decide, in both directions.
+    assert p(model, negative) < 0.5 < p(model, positive)
 
 
 def test_contrast_the_clause_after_the_contrast_word_decides(model: SentimentModel) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -12,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import InstanceSecret, Response, ResponseDailyCount
-from vocsvc.sqlutil import insert_for
+from vocsvc.sqlutil import insert_for_dialect
 
 SCORE_METRICS = ("nps", "csat", "ces", "importance")
 ROLLUP_ZONE = "rollup_timezone"
@@ -33,7 +34,7 @@ def count_rows(rows: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> Counter[Rollu
 
 
 def add_counts(session: Session, counts: Counter[RollupKey]) -> None:
-    """Add increments with one atomic upsert, safe under concurrent writers."""
+    """Add increments with one atomic upsert per key, safe under concurrent writers."""
     if not counts:
         return
     values = [
@@ -48,12 +49,18 @@ def add_counts(session: Session, counts: Counter[RollupKey]) -> None:
         }
         for (j, m, d, s, t, v), c in sorted(counts.items())  # sorted: a stable lock order
     ]
-    stmt = insert_for(session)(ResponseDailyCount).values(values)
-    stmt = stmt.on_conflict_do_update(
+    session.execute(_upsert_statement(session.get_bind().dialect.name), values)
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    # One statement object, executed with parameter lists: compiled once and reused, where
+    # inline VALUES would be rebuilt and its cache key recomputed on every answer.
+    stmt = insert_for_dialect(dialect)(ResponseDailyCount)
+    return stmt.on_conflict_do_update(
         index_elements=["journey_id", "metric", "day", "stage_id", "touchpoint_id", "value"],
         set_={"count": ResponseDailyCount.count + stmt.excluded.count},
     )
-    session.execute(stmt)
 
 
 def record(session: Session, rows: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> None:

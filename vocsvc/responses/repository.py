@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import InstanceSecret, Response, Stage, SurveyVersion, Touchpoint
-from vocsvc.sqlutil import insert_for
+from vocsvc.sqlutil import insert_for_dialect
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,8 @@ class ResponseRepository:
 
     def insert_public(self, row: dict[str, Any], idempotency_key: str | None) -> int | None:
         """Insert one answer and return its id; None when its idempotency key is already used."""
-        stmt = insert_for(self.session)(Response).values(**row, idempotency_key=idempotency_key)
-        if idempotency_key is not None:
-            stmt = stmt.on_conflict_do_nothing(index_elements=[Response.idempotency_key])
-        new_id = self.session.scalar(stmt.returning(Response.id))
+        stmt = _insert_public_statement(self.session.get_bind().dialect.name)
+        new_id = self.session.scalar(stmt, {**row, "idempotency_key": idempotency_key})
         return None if new_id is None else int(new_id)
 
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -99,3 +98,14 @@ class SecretRepository:
     def add(self, name: str, value: str) -> None:
         self.session.add(InstanceSecret(name=name, value=value))
         self.session.flush()
+
+
+@functools.cache
+def _insert_public_statement(dialect: str) -> Any:
+    # Built once and executed with parameters (compiled once), not rebuilt per answer. A NULL
+    # key never conflicts, so keyless answers can share the ON CONFLICT statement.
+    return (
+        insert_for_dialect(dialect)(Response)
+        .on_conflict_do_nothing(index_elements=[Response.idempotency_key])
+        .returning(Response.id)
+    )

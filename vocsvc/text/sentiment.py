@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,8 +163,11 @@ def _scores(
     return [SentimentScore(float(x), label_for(float(x), thresholds), version) for x in p]
 
 
-@functools.lru_cache(maxsize=4)
-def _cached_backend(name: str, model_path: Path) -> Backend:
+_backends: dict[tuple[str, Path], Backend] = {}
+_backends_lock = threading.Lock()
+
+
+def _load_backend(name: str, model_path: Path) -> Backend:
     if name == "own":
         return OwnModelBackend(SentimentModel.load(model_path))
     if name == "snownlp":
@@ -174,4 +177,11 @@ def _cached_backend(name: str, model_path: Path) -> Backend:
 
 def get_backend(name: str = "own", model_path: Path | None = None) -> Backend:
     """Backend by name ("own" or "snownlp"); loaded once per (name, path) and reused."""
-    return _cached_backend(name, (model_path or DEFAULT_MODEL_PATH).resolve())
+    key = (name, model_path or DEFAULT_MODEL_PATH)
+    backend = _backends.get(key)  # the hot path: one dict look-up per scored batch
+    if backend is None:
+        with _backends_lock:  # the first requests of a process arrive together: load once
+            backend = _backends.get(key)
+            if backend is None:
+                backend = _backends[key] = _load_backend(*key)
+    return backend
