@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from vocsvc.db import build_engine, get_session, get_stream_session
+from vocsvc.db import build_engine, get_session, get_stream_session, get_unit_of_work
 
 
 @contextmanager
@@ -34,7 +34,8 @@ def override_sessions(
 ) -> FastAPI:
     """Serve the app's session dependencies from `open_session`, committing as get_session does."""
 
-    def request_session() -> Iterator[Session]:
+    @contextmanager
+    def unit_of_work() -> Iterator[Session]:
         with open_session() as session:
             try:
                 yield session
@@ -43,11 +44,20 @@ def override_sessions(
                 session.rollback()
                 raise
 
+    def request_session() -> Iterator[Session]:
+        with unit_of_work() as session:
+            yield session
+
     def stream_session() -> Iterator[Session]:
         with open_session() as session:
             yield session
 
     app.dependency_overrides[get_session] = request_session
+
+    async def get_unit_of_work_override() -> Callable[[], AbstractContextManager[Session]]:
+        return unit_of_work
+
+    app.dependency_overrides[get_unit_of_work] = get_unit_of_work_override
     app.dependency_overrides[get_stream_session] = stream_session
     return app
 

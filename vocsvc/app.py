@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -68,6 +69,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def warm_up(_app: FastAPI) -> AsyncIterator[None]:
         # Loaded before the first answer arrives, not while a customer waits for it.
         await anyio.to_thread.run_sync(get_backend, settings.sentiment_backend)
+        # What is loaded by now (modules, the model, routes) lives as long as the process: the
+        # collector need not walk it again. Without this, each full collection walked ~200k
+        # objects, a 130-150 ms pause of every request in flight (the ingest p99).
+        gc.collect()
+        gc.freeze()
         yield
 
     app = VocApp(

@@ -25,7 +25,7 @@ def on_responses_stored(session: Session, rows: Sequence[Mapping[str, Any]]) -> 
     """React to freshly inserted response rows (dicts as inserted, with their "id")."""
     now = utcnow()
     wanted = [needs_case(row, now) for row in rows]
-    announce = webhooks.has_subscribers(session, webhooks.RESPONSE_CREATED)
+    announce = webhooks.subscribers(session, webhooks.RESPONSE_CREATED)
     if not announce and not any(wanted):
         return  # the common case costs one small query
     chosen = [row for row, want in zip(rows, wanted, strict=True) if announce or want]
@@ -33,7 +33,7 @@ def on_responses_stored(session: Session, rows: Sequence[Mapping[str, Any]]) -> 
     found = [(row, int(row["id"])) for row in chosen]
     if announce:
         payloads = [_response_event(row, i, touchpoints[row["touchpoint_id"]]) for row, i in found]
-        webhooks.emit(session, webhooks.RESPONSE_CREATED, payloads)
+        webhooks.emit(session, webhooks.RESPONSE_CREATED, payloads, announce)
     open_cases(session, [(row, i) for row, i in found if needs_case(row, now)], touchpoints, now)
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from vocsvc.auth.dependencies import AdminKey, ViewerKey
 from vocsvc.config import get_settings
-from vocsvc.db import SessionDep, StreamSessionDep
+from vocsvc.db import SessionDep, StreamSessionDep, UnitOfWorkDep
 from vocsvc.errors import InvalidInput, MalformedJSON
 from vocsvc.journeys.service import JourneySnapshot, get_journey
 from vocsvc.params import PeriodDep, RawBodyDep
@@ -28,6 +28,7 @@ from vocsvc.responses.schemas import (
     ResponsePage,
 )
 from vocsvc.responses.validation import Problem, pydantic_problems
+from vocsvc.responses.writer import get_answer_writer
 from vocsvc.security.guard import require_allowed_origin
 
 router = APIRouter(prefix="/v1", tags=["responses"])
@@ -37,10 +38,10 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 
 
 @public_router.post("/responses", response_model=CreatedOut, status_code=status.HTTP_201_CREATED)
-def submit_response(
+async def submit_response(
     item: PublicResponseIn,
-    session: SessionDep,
     request: Request,
+    unit_of_work: UnitOfWorkDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CreatedOut:
     """Store a customer's answer. The 201 is sent only after the answer is committed.
@@ -51,7 +52,8 @@ def submit_response(
     def check_origin(journey: JourneySnapshot) -> None:
         require_allowed_origin(request, journey.key, journey.allowed_origins)
 
-    submitted = service.submit_public(session, item, idempotency_key, check_journey=check_origin)
+    answer = service.PublicAnswer(item, idempotency_key, check_origin)
+    submitted = await get_answer_writer().submit(answer, unit_of_work)
     return CreatedOut(id=submitted.id)
 
 

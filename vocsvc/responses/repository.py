@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import InstanceSecret, Response, Stage, SurveyVersion, Touchpoint
@@ -26,6 +26,11 @@ class ResponseFilter:
     channel: str | None = None
 
 
+_IDS_FOR_KEYS = select(Response.idempotency_key, Response.id).where(
+    Response.idempotency_key.in_(bindparam("keys", expanding=True))
+)
+
+
 class ResponseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -34,16 +39,38 @@ class ResponseRepository:
         stmt = select(Response.id).where(Response.idempotency_key == key)
         return self.session.scalar(stmt)
 
+    def ids_for_idempotency_keys(self, keys: Collection[str]) -> dict[str, int]:
+        """{key: id} of the answers already stored under any of `keys`."""
+        if not keys:
+            return {}
+        rows = self.session.connection().execute(_IDS_FOR_KEYS, {"keys": sorted(keys)})
+        return {str(key): int(i) for key, i in rows}
+
     def add(self, response: Response) -> Response:
         self.session.add(response)
         self.session.flush()
         return response
 
-    def insert_public(self, row: dict[str, Any], idempotency_key: str | None) -> int | None:
-        """Insert one answer and return its id; None when its idempotency key is already used."""
-        stmt = _insert_public_statement(self.session.get_bind().dialect.name)
-        new_id = self.session.scalar(stmt, {**row, "idempotency_key": idempotency_key})
-        return None if new_id is None else int(new_id)
+    def insert_public(self, rows: Sequence[dict[str, Any]]) -> list[int | None]:
+        """Insert answers (rows with an "idempotency_key", unique among them) in at most two
+        statements; each row's new id, or None where another answer already has its key."""
+        # Core on the connection: the ORM's bulk-insert path costs more than the insert itself.
+        connection = self.session.connection()
+        keyed = [row for row in rows if row["idempotency_key"] is not None]
+        keyless = [row for row in rows if row["idempotency_key"] is None]
+        by_key: dict[str, int] = {}
+        if keyed:
+            # ON CONFLICT DO NOTHING returns only the rows it inserted: matched up by key.
+            inserted = connection.execute(_insert_keyed_statement(connection.dialect.name), keyed)
+            by_key = {str(key): int(new_id) for new_id, key in inserted}
+        keyless_ids = iter([int(i) for i in connection.execute(_INSERT_KEYLESS, keyless).scalars()]
+                           if keyless else [])  # fmt: skip
+        return [
+            by_key.get(row["idempotency_key"])
+            if row["idempotency_key"] is not None
+            else next(keyless_ids)
+            for row in rows
+        ]
 
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert rows in one batched statement; returns their ids in the rows' order."""
@@ -100,12 +127,15 @@ class SecretRepository:
         self.session.flush()
 
 
+_INSERT_KEYLESS = insert(Response).returning(Response.id, sort_by_parameter_order=True)
+
+
 @functools.cache
-def _insert_public_statement(dialect: str) -> Any:
-    # Built once and executed with parameters (compiled once), not rebuilt per answer. A NULL
-    # key never conflicts, so keyless answers can share the ON CONFLICT statement.
+def _insert_keyed_statement(dialect: str) -> Any:
+    # Built once and executed with parameters (compiled once), not rebuilt per batch.
+    table = Response.__table__
     return (
-        insert_for_dialect(dialect)(Response)
-        .on_conflict_do_nothing(index_elements=[Response.idempotency_key])
-        .returning(Response.id)
+        insert_for_dialect(dialect)(table)
+        .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+        .returning(table.c.id, table.c.idempotency_key)
     )

@@ -20,7 +20,7 @@ from vocsvc.config import get_settings
 from vocsvc.errors import InvalidInput
 from vocsvc.journeys.service import JourneySnapshot
 from vocsvc.models import utcnow
-from vocsvc.responses.enrich import enrich_comments
+from vocsvc.responses.enrich import Enriched, enrich_comments
 from vocsvc.responses.repository import ResponseRepository, SecretRepository
 from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
 from vocsvc.responses.validation import (
@@ -86,7 +86,12 @@ def hash_respondent(secret: str, respondent: str | None) -> str | None:
 
 
 def _row(
-    checked: Checked, enriched_comment: Any, secret: str, *, source: str, submitted_at: datetime
+    checked: Checked,
+    enriched: Enriched,
+    secret: str,
+    *,
+    source: str,
+    submitted_at: datetime,
 ) -> dict[str, Any]:
     return {
         "journey_id": checked.journey_id,
@@ -97,10 +102,10 @@ def _row(
         "csat": checked.scores.get("csat"),
         "ces": checked.scores.get("ces"),
         "importance": checked.scores.get("importance"),
-        "comment": enriched_comment.comment,
-        "sentiment": enriched_comment.sentiment,
-        "sentiment_label": enriched_comment.sentiment_label,
-        "sentiment_model": enriched_comment.sentiment_model,
+        "comment": enriched.comment,
+        "sentiment": enriched.sentiment,
+        "sentiment_label": enriched.sentiment_label,
+        "sentiment_model": enriched.sentiment_model,
         "respondent_hash": hash_respondent(secret, checked.respondent),
         "segment": checked.segment,
         "channel": checked.channel,
@@ -110,49 +115,124 @@ def _row(
     }
 
 
+@dataclass(frozen=True)
+class PublicAnswer:
+    """One customer's answer as posted, with the route's origin check for its journey."""
+
+    item: PublicResponseIn
+    idempotency_key: str | None = None
+    check_journey: Callable[[JourneySnapshot], None] | None = None
+
+
 def submit_public(
     session: Session,
     item: PublicResponseIn,
     idempotency_key: str | None,
-    catalog: Catalog | None = None,
     check_journey: Callable[[JourneySnapshot], None] | None = None,
 ) -> Submitted:
-    """Store one customer's answer; a replayed Idempotency-Key returns the first answer's id.
+    """Store one customer's answer; a replayed Idempotency-Key returns the first answer's id."""
+    [result] = submit_public_batch(session, [PublicAnswer(item, idempotency_key, check_journey)])
+    if isinstance(result, Exception):
+        raise result
+    return result
 
-    `check_journey` (the route's origin check) sees the journey before anything else happens.
+
+def submit_public_batch(
+    session: Session, answers: Sequence[PublicAnswer]
+) -> list[Submitted | Exception]:
+    """Store answers in the session's transaction; each bad answer gets its own error, alone.
+
+    An answer's `check_journey` sees its journey before anything else of it happens. A replayed
+    Idempotency-Key (earlier, or twice in this batch) is answered with the first answer's id,
+    even when the replay would no longer pass the survey's checks.
     """
     # Redaction and scoring are pure CPU work: done before the first query, so no connection
     # or lock is held meanwhile (SQLite takes its write lock at the transaction's first query).
-    cleaned = clean_comment(item.comment)
-    early = enrich_comments([cleaned])[0] if 0 < len(cleaned) <= _max_comment() else None
-    catalog = catalog or Catalog(session)
-    journey = catalog.journey(item.journey)
-    if check_journey is not None and journey is not None:
-        check_journey(journey)
+    cleaned = [clean_comment(a.item.comment) for a in answers]
+    early = enrich_comments([c if 0 < len(c) <= _max_comment() else None for c in cleaned])
+    keys = [(a.idempotency_key or "").strip() or None for a in answers]  # "" is no key
+    catalog = Catalog(session)
+    results: list[Submitted | Exception | None] = [None] * len(answers)
+    valid: list[tuple[int, Checked, Enriched]] = []
+    for index, answer in enumerate(answers):
+        try:
+            checked = _check(answer, catalog)
+        except Exception as error:
+            results[index] = error
+            continue
+        enriched = early[index]
+        if enriched.comment is None and checked.comment is not None:  # longer than allowed
+            [enriched] = enrich_comments([checked.comment])
+        valid.append((index, checked, enriched))
     repo = ResponseRepository(session)
-    idempotency_key = (idempotency_key or "").strip() or None  # an empty key is no key
-    if idempotency_key:
-        earlier = repo.id_for_idempotency_key(idempotency_key)
-        if earlier is not None:
-            return Submitted(earlier, created=False)
-    checked, problems = check_answers(item, catalog, max_comment=_max_comment())
+    # Only refused answers are looked up before inserting: replays among the valid ones are
+    # found by the insert itself (ON CONFLICT), so a batch without errors costs no look-up.
+    refused = [k for k, r in zip(keys, results, strict=True) if k and isinstance(r, InvalidInput)]
+    replayed = repo.ids_for_idempotency_keys(refused)
+    for index, key in enumerate(keys):
+        if key in replayed and isinstance(results[index], InvalidInput):
+            results[index] = Submitted(replayed[key], created=False)
+    secret = respondent_secret(session) if valid else ""
+    now = utcnow()
+    rows = {i: _row(c, e, secret, source="public", submitted_at=now) for i, c, e in valid}
+    stored = _insert(repo, rows, keys, results)
+    if stored:
+        closed_loop.on_responses_stored(session, stored)
+        # The rollup's counter rows are the most contended: updated last, locked the shortest.
+        rollup.record(session, stored, get_settings().tz)
+    return [r if r is not None else RuntimeError("an answer got no result") for r in results]
+
+
+def _check(answer: PublicAnswer, catalog: Catalog) -> Checked:
+    journey = catalog.journey(answer.item.journey)
+    if answer.check_journey is not None and journey is not None:
+        answer.check_journey(journey)
+    checked, problems = check_answers(answer.item, catalog, max_comment=_max_comment())
     if checked is None:
         raise InvalidInput(_summary(problems), details=[p.to_dict() for p in problems])
-    if early is None or checked.comment is None:
-        [early] = enrich_comments([checked.comment])
-    row = _row(checked, early, respondent_secret(session), source="public", submitted_at=utcnow())
-    # INSERT ... ON CONFLICT (idempotency_key) DO NOTHING: a retry that raced in on another
-    # connection with the same key inserts nothing here and is answered with the first id.
-    new_id = repo.insert_public(row, idempotency_key)
-    if new_id is None:
-        earlier = repo.id_for_idempotency_key(idempotency_key) if idempotency_key else None
-        if earlier is None:
-            raise RuntimeError("an answer was neither stored nor found under its idempotency key")
-        return Submitted(earlier, created=False)
-    closed_loop.on_responses_stored(session, [{**row, "id": new_id}])
-    # The rollup's counter rows are the most contended: updated last, locked the shortest.
-    rollup.record(session, [row], get_settings().tz)
-    return Submitted(new_id, created=True)
+    return checked
+
+
+def _insert(
+    repo: ResponseRepository,
+    rows: dict[int, dict[str, Any]],
+    keys: list[str | None],
+    results: list[Submitted | Exception | None],
+) -> list[dict[str, Any]]:
+    """Insert the rows (by answer index), fill in their results; returns the rows stored."""
+    first_with_key: dict[str, int] = {}
+    inserts: list[tuple[int, dict[str, Any]]] = []
+    repeats: list[tuple[int, int]] = []
+    # In key order: two batches holding the same keys lock them in the same order (no deadlock).
+    for index in sorted(rows, key=lambda i: keys[i] or ""):
+        key = keys[index]
+        if key is not None and key in first_with_key:  # a retry of an answer in this batch
+            repeats.append((index, first_with_key[key]))
+            continue
+        if key is not None:
+            first_with_key[key] = index
+        inserts.append((index, {**rows[index], "idempotency_key": key}))
+    new_ids = repo.insert_public([row for _, row in inserts])
+    # Keys already taken: replays of answers stored earlier (or racing in on another connection).
+    taken = [
+        row["idempotency_key"] for (_, row), i in zip(inserts, new_ids, strict=True) if i is None
+    ]
+    first_ids = repo.ids_for_idempotency_keys(taken)
+    stored: list[dict[str, Any]] = []
+    for (index, row), new_id in zip(inserts, new_ids, strict=True):
+        if new_id is not None:
+            results[index] = Submitted(new_id, created=True)
+            stored.append({**row, "id": new_id})
+        elif row["idempotency_key"] in first_ids:
+            results[index] = Submitted(first_ids[row["idempotency_key"]], created=False)
+        else:
+            results[index] = RuntimeError("an answer was neither stored nor found under its key")
+    for index, first_index in repeats:
+        first = results[first_index]
+        results[index] = (
+            Submitted(first.id, created=False) if isinstance(first, Submitted) else first
+        )
+    return stored
 
 
 def import_bulk(session: Session, items: Sequence[ImportedResponseIn | list[Problem]]) -> int:

@@ -72,8 +72,12 @@ class ClientAddressMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        trusted_peer = client is not None and _in_networks(client[0], self.trusted)
-        if self.trusted and scope["type"] in ("http", "websocket") and trusted_peer:
+        if (
+            self.trusted  # without trusted proxies, no address is parsed at all
+            and scope["type"] in ("http", "websocket")
+            and client is not None
+            and _in_networks(client[0], self.trusted)
+        ):
             self._apply_forwarded(scope)
         await self.app(scope, receive, send)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
-_KEEP = {"\n"}
+# Unicode's control characters (category Cc) are exactly C0, DEL and C1; the line feed is kept.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def strip_control_characters(text: str) -> str:
@@ -14,4 +15,4 @@ def strip_control_characters(text: str) -> str:
     removing them would change what the customer wrote.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(ch for ch in text if ch in _KEEP or unicodedata.category(ch) != "Cc")
+    return _CONTROL.sub("", text)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from vocsvc.models import Webhook, WebhookAttempt, WebhookDelivery
 
+_SUBSCRIPTIONS = select(Webhook.id, Webhook.events).order_by(Webhook.id)
+
 
 class WebhookRepository:
     def __init__(self, session: Session) -> None:
@@ -32,9 +34,10 @@ class WebhookRepository:
         self.session.delete(webhook)
         self.session.flush()
 
-    def subscribed(self, event: str) -> list[Webhook]:
-        """Webhooks that want `event` (few rows: the JSON list is filtered here, not in SQL)."""
-        return [w for w in self.list_all() if event in w.events]
+    def subscribed(self, event: str) -> list[int]:
+        """Ids of the webhooks that want `event` (few rows: the JSON list is filtered here)."""
+        rows = self.session.connection().execute(_SUBSCRIPTIONS)  # on every answer: lean Core
+        return [webhook_id for webhook_id, events in rows if event in events]
 
     def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:

@@ -109,16 +109,25 @@ def delete_webhook(session: Session, webhook_id: int) -> None:
 # --- the outbox --------------------------------------------------------------------------------
 
 
-def has_subscribers(session: Session, event: str) -> bool:
-    """Whether emitting `event` would queue anything (lets callers skip building payloads)."""
-    return bool(WebhookRepository(session).subscribed(event))
+def subscribers(session: Session, event: str) -> list[int]:
+    """Ids of the webhooks subscribed to `event` (lets callers skip building payloads)."""
+    return WebhookRepository(session).subscribed(event)
 
 
-def emit(session: Session, event: str, items: Iterable[Mapping[str, Any]]) -> int:
-    """Queue `event` once per item for every subscribed webhook, in the caller's transaction."""
+def emit(
+    session: Session,
+    event: str,
+    items: Iterable[Mapping[str, Any]],
+    webhook_ids: Sequence[int] | None = None,
+) -> int:
+    """Queue `event` once per item for every subscribed webhook, in the caller's transaction.
+
+    `webhook_ids`: the event's subscribers when the caller has just asked `subscribers`.
+    """
     repo = WebhookRepository(session)
-    webhooks = repo.subscribed(event)
-    if not webhooks:
+    if webhook_ids is None:
+        webhook_ids = repo.subscribed(event)
+    if not webhook_ids:
         return 0
     now = utcnow()
     rows: list[dict[str, Any]] = []
@@ -131,7 +140,7 @@ def emit(session: Session, event: str, items: Iterable[Mapping[str, Any]]) -> in
         }
         rows.extend(
             {
-                "webhook_id": webhook.id,
+                "webhook_id": webhook_id,
                 "event": event,
                 "payload": envelope,
                 "status": "pending",
@@ -139,7 +148,7 @@ def emit(session: Session, event: str, items: Iterable[Mapping[str, Any]]) -> in
                 "next_attempt_at": now,
                 "created_at": now,
             }
-            for webhook in webhooks
+            for webhook_id in webhook_ids
         )
     repo.add_deliveries(rows)
     return len(rows)

@@ -1,0 +1,116 @@
+"""The answer writer: concurrent answers share transactions, and a bad one fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vocsvc.db import UnitOfWork
+from vocsvc.models import Response
+from vocsvc.responses import service
+from vocsvc.responses.schemas import PublicResponseIn
+from vocsvc.responses.service import PublicAnswer, Submitted
+from vocsvc.responses.writer import AnswerWriter
+
+
+def committing(session: Session, gate: threading.Event | None = None) -> UnitOfWork:
+    """The test's session as a unit of work; the first one waits for `gate` when given."""
+
+    @contextmanager
+    def unit_of_work() -> Iterator[Session]:
+        if gate is not None:
+            gate.wait(10)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    return unit_of_work
+
+
+def answer(n: int, key: str | None = None) -> PublicAnswer:
+    item = PublicResponseIn(journey="retail", touchpoint="checkout", nps=n % 11)
+    return PublicAnswer(item, key)
+
+
+def stored(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Response)) or 0)
+
+
+def submit_queued(writer: AnswerWriter, answers: list[PublicAnswer], session: Session) -> list[Any]:
+    """Submit all answers while the writer's first transaction waits: they queue up together."""
+    gate = threading.Event()
+    unit_of_work = committing(session, gate)
+
+    async def run() -> list[Any]:
+        tasks = [asyncio.ensure_future(writer.submit(a, unit_of_work)) for a in answers]
+        await asyncio.sleep(0.05)
+        gate.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    try:
+        return asyncio.run(run())
+    finally:
+        writer.close()
+
+
+def test_answers_queued_during_a_write_share_the_next_transaction(
+    session: Session, retail: str
+) -> None:
+    writer = AnswerWriter()
+    results = submit_queued(writer, [answer(n, f"w-{n}") for n in range(40)], session)
+    assert all(isinstance(r, Submitted) and r.created for r in results)
+    assert len({r.id for r in results}) == 40 and stored(session) == 40
+    assert writer.batches <= 2  # the first answer (or a few), then all who queued meanwhile
+
+
+def test_a_batch_that_fails_is_retried_answer_by_answer(
+    session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = service.rollup.record
+
+    def fail_on_zero(session: Session, rows: list[dict[str, Any]], tz: Any) -> None:
+        if any(row["nps"] == 0 for row in rows):
+            raise RuntimeError("the database refused this one")
+        original(session, rows, tz)
+
+    monkeypatch.setattr(service.rollup, "record", fail_on_zero)
+    answers = [answer(n, f"f-{n}") for n in range(1, 6)] + [answer(0)]
+    results = submit_queued(AnswerWriter(), answers, session)
+    *good, bad = results
+    assert all(isinstance(r, Submitted) and r.created for r in good)
+    assert isinstance(bad, RuntimeError) and "refused" in str(bad)
+    assert stored(session) == 5
+
+
+def test_a_client_that_stops_waiting_leaves_the_writer_working(
+    session: Session, retail: str
+) -> None:
+    writer = AnswerWriter()
+    gate = threading.Event()
+    unit = committing(session, gate)
+
+    async def run() -> Submitted:
+        gone = asyncio.ensure_future(writer.submit(answer(1, "gone"), unit))
+        await asyncio.sleep(0.01)
+        gone.cancel()  # the customer closed the page before the answer was stored
+        gate.set()
+        return await writer.submit(answer(2, "next"), unit)
+
+    try:
+        after = asyncio.run(run())
+    finally:
+        writer.close()
+    assert after.created
+    # the cancelled answer was stored anyway: its retry would get this id back
+    assert session.scalar(select(Response.id).where(Response.idempotency_key == "gone"))
+    assert stored(session) == 2
