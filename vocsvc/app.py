@@ -170,9 +170,12 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def data_error(_request: Request, error: DataError) -> JSONResponse:
-        if not isinstance(error.orig, NumericValueOutOfRange):
-            raise error
-        return _out_of_range()
+        if isinstance(error.orig, NumericValueOutOfRange):
+            return _out_of_range()
+        if "NUL (0x00)" in str(error.orig):  # e.g. a filter ?segment=%00 (PostgreSQL only)
+            message = "text in the request must not contain a NUL (\\x00) character"
+            return JSONResponse({"error": "invalid_input", "message": message}, status_code=422)
+        raise error
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, error: Exception) -> JSONResponse:

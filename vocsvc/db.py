@@ -110,7 +110,7 @@ class _SQLiteWriteGate:
                     return "process"
                 # Polled, not blocking: a stuck holder must end in SQLite's timeout, not a hang.
                 time.sleep(pause)
-                pause = min(pause * 2, 0.002)
+                pause = min(pause * 2, 0.0005)
 
     def _release(self, info: dict[str, Any]) -> None:
         held = info.pop(self.FLAG, None)

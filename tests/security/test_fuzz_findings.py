@@ -51,3 +51,31 @@ def test_an_empty_idempotency_key_is_no_key(client: TestClient, retail: str) -> 
     second = client.post("/v1/public/responses", json=answer, headers={"Idempotency-Key": ""})
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] != second.json()["id"]
+
+
+@pytest.mark.parametrize("field", ["journey", "touchpoint", "segment", "channel", "respondent"])
+def test_a_nul_character_in_an_answer_is_refused_on_every_database(
+    client: TestClient, retail: str, field: str
+) -> None:
+    # PostgreSQL cannot store it (a 500 before); SQLite could: both refuse it now.
+    body = {"journey": "retail", "touchpoint": "checkout", "nps": 5, field: "a\x00b"}
+    reply = client.post("/v1/public/responses", json=body)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["details"][0]["field"] == field
+
+
+def test_a_nul_character_in_an_idempotency_key_is_refused(client: TestClient, retail: str) -> None:
+    body = {"journey": "retail", "touchpoint": "checkout", "nps": 5}
+    reply = client.post("/v1/public/responses", json=body, headers={"Idempotency-Key": "k\x00"})
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["details"][0]["field"] == "Idempotency-Key"
+
+
+def test_a_nul_character_in_a_filter_is_the_clients_error(
+    client: TestClient, keys: Headers, retail: str
+) -> None:
+    reply = client.get("/v1/journeys/retail/responses?segment=a%00b", headers=keys["viewer"])
+    # SQLite compares it (nothing matches); PostgreSQL cannot, which is the client's error.
+    assert reply.status_code in (200, 422), reply.text
+    if reply.status_code == 422:
+        assert "NUL" in reply.json()["message"]

@@ -25,7 +25,8 @@ def on_responses_stored(session: Session, rows: Sequence[Mapping[str, Any]]) -> 
     """React to freshly inserted response rows (dicts as inserted, with their "id")."""
     now = utcnow()
     wanted = [needs_case(row, now) for row in rows]
-    announce = webhooks.subscribers(session, webhooks.RESPONSE_CREATED)
+    subscribed = webhooks.subscriptions(session)
+    announce = subscribed.get(webhooks.RESPONSE_CREATED, [])
     if not announce and not any(wanted):
         return  # the common case costs one small query
     chosen = [row for row, want in zip(rows, wanted, strict=True) if announce or want]
@@ -34,7 +35,8 @@ def on_responses_stored(session: Session, rows: Sequence[Mapping[str, Any]]) -> 
     if announce:
         payloads = [_response_event(row, i, touchpoints[row["touchpoint_id"]]) for row, i in found]
         webhooks.emit(session, webhooks.RESPONSE_CREATED, payloads, announce)
-    open_cases(session, [(row, i) for row, i in found if needs_case(row, now)], touchpoints, now)
+    opened = [(row, i) for row, i in found if needs_case(row, now)]
+    open_cases(session, opened, touchpoints, now, subscribed.get(webhooks.CASE_OPENED, []))
 
 
 def _response_event(row: Mapping[str, Any], response_id: int, tp: TouchpointInfo) -> dict[str, Any]:

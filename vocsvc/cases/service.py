@@ -68,31 +68,33 @@ def open_cases(
     answers: Sequence[tuple[Mapping[str, Any], int]],
     touchpoints: Mapping[int, TouchpointInfo],
     now: datetime,
+    webhook_ids: Sequence[int],
 ) -> list[FollowUpCase]:
-    """Open a case per (response row, response id) and queue `case.opened` events."""
-    cases = [
-        FollowUpCase(
-            response_id=response_id,
-            journey_id=row["journey_id"],
-            stage_id=row["stage_id"],
-            touchpoint_id=row["touchpoint_id"],
-            department=touchpoints[row["touchpoint_id"]].owner,
-            reasons=follow_up_reasons(row),
-            status="open",
-            opened_at=now,
-            updated_at=now,
-        )
+    """Open a case per (response row, response id); queue `case.opened` for `webhook_ids`."""
+    rows = [
+        {
+            "response_id": response_id,
+            "journey_id": row["journey_id"],
+            "stage_id": row["stage_id"],
+            "touchpoint_id": row["touchpoint_id"],
+            "department": touchpoints[row["touchpoint_id"]].owner,
+            "reasons": follow_up_reasons(row),
+            "status": "open",
+            "opened_at": now,
+            "updated_at": now,
+        }
         for row, response_id in answers
     ]
-    if not cases:
+    if not rows:
         return []
-    CaseRepository(session).add_all(cases)
+    ids = CaseRepository(session).insert_many(rows)
+    cases = [FollowUpCase(id=case_id, **row) for row, case_id in zip(rows, ids, strict=True)]
     events = []
     for case, (row, _) in zip(cases, answers, strict=True):
         info = touchpoints[row["touchpoint_id"]]
         out = _out(case, info.journey, info.stage, info.touchpoint, row.get("respondent_hash"))
         events.append(out.model_dump(mode="json"))
-    webhooks.emit(session, webhooks.CASE_OPENED, events)
+    webhooks.emit(session, webhooks.CASE_OPENED, events, webhook_ids)
     return cases
 
 

@@ -34,7 +34,10 @@ from vocsvc.security.guard import require_allowed_origin
 router = APIRouter(prefix="/v1", tags=["responses"])
 public_router = APIRouter(prefix="/v1/public", tags=["public"])
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+# No NUL: PostgreSQL text cannot hold it (HTTP parsers refuse it too, but not every client).
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=128, pattern=r"^[^\x00]*$")
+]
 
 
 @public_router.post("/responses", response_model=CreatedOut, status_code=status.HTTP_201_CREATED)

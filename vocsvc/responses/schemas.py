@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 ShortText = Field(default=None, max_length=64)
 
@@ -23,6 +23,15 @@ class AnswerFields(BaseModel):
     respondent: str | None = Field(default=None, max_length=200)
     segment: str | None = ShortText
     channel: str | None = ShortText
+
+    @field_validator("journey", "touchpoint", "respondent", "segment", "channel")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        # PostgreSQL text cannot hold NUL; refused here on every database alike. (A comment's
+        # NUL is a control character, dropped with the others.)
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain a NUL (\\x00) character")
+        return value
 
 
 class PublicResponseIn(AnswerFields):

@@ -35,9 +35,17 @@ class WebhookRepository:
         self.session.flush()
 
     def subscribed(self, event: str) -> list[int]:
-        """Ids of the webhooks that want `event` (few rows: the JSON list is filtered here)."""
+        """Ids of the webhooks that want `event`."""
+        return self.subscriptions().get(event, [])
+
+    def subscriptions(self) -> dict[str, list[int]]:
+        """{event: ids of the webhooks that want it} (few rows: the JSON lists are read here)."""
         rows = self.session.connection().execute(_SUBSCRIPTIONS)  # on every answer: lean Core
-        return [webhook_id for webhook_id, events in rows if event in events]
+        by_event: dict[str, list[int]] = defaultdict(list)
+        for webhook_id, events in rows:
+            for event in events:
+                by_event[event].append(webhook_id)
+        return dict(by_event)
 
     def add_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:

@@ -109,9 +109,9 @@ def delete_webhook(session: Session, webhook_id: int) -> None:
 # --- the outbox --------------------------------------------------------------------------------
 
 
-def subscribers(session: Session, event: str) -> list[int]:
-    """Ids of the webhooks subscribed to `event` (lets callers skip building payloads)."""
-    return WebhookRepository(session).subscribed(event)
+def subscriptions(session: Session) -> dict[str, list[int]]:
+    """{event: ids of its webhooks}: lets callers skip building payloads nobody wants."""
+    return WebhookRepository(session).subscriptions()
 
 
 def emit(
