@@ -114,3 +114,23 @@ def test_a_client_that_stops_waiting_leaves_the_writer_working(
     # the cancelled answer was stored anyway: its retry would get this id back
     assert session.scalar(select(Response.id).where(Response.idempotency_key == "gone"))
     assert stored(session) == 2
+
+
+def test_closing_writes_what_is_queued_first(session: Session, retail: str) -> None:
+    writer = AnswerWriter(max_batch=3)
+    gate = threading.Event()
+    unit_of_work = committing(session, gate)
+
+    async def run() -> list[Any]:
+        tasks = [asyncio.ensure_future(writer.submit(answer(n, f"c-{n}"), unit_of_work))
+                 for n in range(10)]  # fmt: skip
+        await asyncio.sleep(0.05)
+        closing = asyncio.get_running_loop().run_in_executor(None, writer.close)
+        await asyncio.sleep(0.05)  # close() has queued its stop behind the ten answers
+        gate.set()
+        await closing
+        return await asyncio.gather(*tasks)
+
+    results = asyncio.run(run())
+    assert all(isinstance(r, Submitted) and r.created for r in results)
+    assert stored(session) == 10 and writer.batches >= 4  # batches of at most three

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -51,4 +55,51 @@ def test_concurrent_writers_all_commit_and_the_gate_is_free_afterwards(tmp_path:
     )
     assert gate_lock.acquire(blocking=False)
     gate_lock.release()
+    engine.dispose()
+
+
+HOLDER = """
+import sys, time
+from sqlalchemy import text
+from vocsvc.db import build_engine
+engine = build_engine(sys.argv[1])
+with engine.begin() as conn:
+    conn.execute(text("INSERT INTO t VALUES (1)"))
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_another_process_waits_on_the_file_lock_until_the_holder_dies(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gate.db'}"
+    engine = build_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, url], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"holding"
+        probe = os.open(tmp_path / "gate.db-writer", os.O_RDWR)
+        try:  # the holder's transaction holds the file lock every process queues on
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(probe)
+        done = threading.Event()
+
+        def write() -> None:
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO t VALUES (2)"))
+            done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert not done.wait(0.5)  # queued behind the other process's transaction
+        holder.kill()  # SIGKILL mid-transaction: the kernel drops its lock, SQLite rolls it back
+        assert done.wait(5)
+        writer.join()
+    finally:
+        holder.kill()
+        holder.wait()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM t")).scalars().all() == [2]
     engine.dispose()

@@ -21,8 +21,15 @@ from vocsvc.webhooks import service as webhooks
 log = logging.getLogger(__name__)
 
 
-def on_responses_stored(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    """React to freshly inserted response rows (dicts as inserted, with their "id")."""
+def on_responses_stored(
+    session: Session,
+    rows: Sequence[Mapping[str, Any]],
+    touchpoints: Mapping[int, TouchpointInfo] | None = None,
+) -> None:
+    """React to freshly inserted response rows (dicts as inserted, with their "id").
+
+    `touchpoints`: the rows' touchpoints by id when the caller has them (else they are read).
+    """
     now = utcnow()
     wanted = [needs_case(row, now) for row in rows]
     subscribed = webhooks.subscriptions(session)
@@ -30,7 +37,9 @@ def on_responses_stored(session: Session, rows: Sequence[Mapping[str, Any]]) -> 
     if not announce and not any(wanted):
         return  # the common case costs one small query
     chosen = [row for row, want in zip(rows, wanted, strict=True) if announce or want]
-    touchpoints = CaseRepository(session).touchpoints({row["touchpoint_id"] for row in chosen})
+    wanted_ids = {row["touchpoint_id"] for row in chosen}
+    if touchpoints is None or not wanted_ids <= touchpoints.keys():
+        touchpoints = CaseRepository(session).touchpoints(wanted_ids)
     found = [(row, int(row["id"])) for row in chosen]
     if announce:
         payloads = [_response_event(row, i, touchpoints[row["touchpoint_id"]]) for row, i in found]

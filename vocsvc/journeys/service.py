@@ -185,6 +185,7 @@ class TouchpointSnapshot:
     stage_id: int
     stage_key: str
     stage_name: str
+    owner: str  # the owning department
     active: bool
     survey_id: int | None
     survey_version: int | None
@@ -250,6 +251,7 @@ def _snapshot_of(journey: Journey) -> JourneySnapshot:
                 stage_id=stage.id,
                 stage_key=stage.key,
                 stage_name=stage.name,
+                owner=tp.owner or "",
                 active=tp.active,
                 survey_id=survey.id if survey else None,
                 survey_version=survey.version if survey else None,

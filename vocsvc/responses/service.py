@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from vocsvc.analytics import rollup
 from vocsvc.cases import closed_loop
+from vocsvc.cases.repository import TouchpointInfo
 from vocsvc.config import get_settings
 from vocsvc.errors import InvalidInput
 from vocsvc.journeys.service import JourneySnapshot
@@ -154,12 +155,14 @@ def submit_public_batch(
     catalog = Catalog(session)
     results: list[Submitted | Exception | None] = [None] * len(answers)
     valid: list[tuple[int, Checked, Enriched]] = []
+    touchpoints: dict[int, TouchpointInfo] = {}  # for cases and events: no query needed
     for index, answer in enumerate(answers):
         try:
-            checked = _check(answer, catalog)
-        except Exception as error:
+            checked, touchpoint = _check(answer, catalog)
+        except Exception as error:  # this answer fails, the batch goes on
             results[index] = error
             continue
+        touchpoints[checked.touchpoint_id] = touchpoint
         enriched = early[index]
         if enriched.comment is None and checked.comment is not None:  # longer than allowed
             [enriched] = enrich_comments([checked.comment])
@@ -177,20 +180,21 @@ def submit_public_batch(
     rows = {i: _row(c, e, secret, source="public", submitted_at=now) for i, c, e in valid}
     stored = _insert(repo, rows, keys, results)
     if stored:
-        closed_loop.on_responses_stored(session, stored)
+        closed_loop.on_responses_stored(session, stored, touchpoints)
         # The rollup's counter rows are the most contended: updated last, locked the shortest.
         rollup.record(session, stored, get_settings().tz)
     return [r if r is not None else RuntimeError("an answer got no result") for r in results]
 
 
-def _check(answer: PublicAnswer, catalog: Catalog) -> Checked:
+def _check(answer: PublicAnswer, catalog: Catalog) -> tuple[Checked, TouchpointInfo]:
     journey = catalog.journey(answer.item.journey)
     if answer.check_journey is not None and journey is not None:
         answer.check_journey(journey)
     checked, problems = check_answers(answer.item, catalog, max_comment=_max_comment())
-    if checked is None:
+    if checked is None or journey is None:
         raise InvalidInput(_summary(problems), details=[p.to_dict() for p in problems])
-    return checked
+    tp = journey.touchpoints[answer.item.touchpoint]
+    return checked, TouchpointInfo(journey.key, tp.stage_key, tp.key, tp.owner)
 
 
 def _insert(

@@ -72,25 +72,33 @@ class AnswerWriter:
                 self._thread.start()
 
     def _run(self) -> None:
+        stopping = False
         while True:
-            first = self._queue.get()
-            if first is None:
+            # Once asked to stop, it writes what is still queued without waiting for more.
+            jobs, stop = self._next_batch(wait=not stopping)
+            stopping = stopping or stop
+            if not jobs and stopping:
                 return
-            jobs = [first]
-            stop = False
-            while len(jobs) < self.max_batch:
-                try:
-                    job = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stop = True
-                    break
-                jobs.append(job)
             for group in _by_unit_of_work(jobs):
                 self._write(group)
-            if stop:
-                return
+
+    def _next_batch(self, wait: bool) -> tuple[list[_Job], bool]:
+        """Up to `max_batch` queued jobs, and whether `close` asked the thread to stop."""
+        jobs: list[_Job] = []
+        stop = False
+        try:
+            item = self._queue.get(block=wait)
+            while True:
+                if item is None:
+                    stop = True
+                else:
+                    jobs.append(item)
+                if len(jobs) >= self.max_batch:
+                    break
+                item = self._queue.get_nowait()
+        except queue.Empty:
+            pass
+        return jobs, stop
 
     def _write(self, jobs: Sequence[_Job]) -> None:
         try:
