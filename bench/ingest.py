@@ -617,6 +617,8 @@ def main() -> None:
                         help="SIGKILL once this share of the answers is acknowledged")  # fmt: skip
     parser.add_argument("--profile", action="store_true", help="py-spy the SQLite run")
     options = parser.parse_args()
+    # On SIGTERM (a timeout, a kill) the clean-ups still run: servers stop, the schema is dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     from vocsvc.text.sentiment import DEFAULT_MODEL_PATH
 
     if not DEFAULT_MODEL_PATH.exists():

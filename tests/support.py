@@ -10,7 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from vocsvc.db import build_engine, get_session, get_stream_session, get_unit_of_work
+from vocsvc.db import (
+    build_engine,
+    committing,
+    get_session,
+    get_stream_session,
+    get_unit_of_work,
+)
 
 
 @contextmanager
@@ -33,16 +39,7 @@ def override_sessions(
     app: FastAPI, open_session: Callable[[], AbstractContextManager[Session]]
 ) -> FastAPI:
     """Serve the app's session dependencies from `open_session`, committing as get_session does."""
-
-    @contextmanager
-    def unit_of_work() -> Iterator[Session]:
-        with open_session() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+    unit_of_work = committing(open_session)
 
     def request_session() -> Iterator[Session]:
         with unit_of_work() as session:

@@ -130,18 +130,27 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """A session committed once when the block ends without error, else rolled back."""
-    session = get_sessionmaker()()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+def committing(open_session: Callable[[], AbstractContextManager[Session]]) -> UnitOfWork:
+    """Units of work on `open_session`'s sessions: committed once when the block ends without
+    error, else rolled back."""
+
+    @contextmanager
+    def unit_of_work() -> Iterator[Session]:
+        with open_session() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    return unit_of_work
+
+
+unit_of_work = committing(lambda: get_sessionmaker()())  # a Session closes when its block ends
 
 
 def get_session() -> Iterator[Session]:
@@ -152,8 +161,6 @@ def get_session() -> Iterator[Session]:
 
 # scope="function" commits before the response is sent: an acknowledged answer is already stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-
-UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
 async def get_unit_of_work() -> UnitOfWork:

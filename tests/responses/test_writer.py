@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vocsvc.db import UnitOfWork
+from tests.support import reuse
+from vocsvc.db import UnitOfWork, committing
 from vocsvc.models import Response
 from vocsvc.responses import service
 from vocsvc.responses.schemas import PublicResponseIn
@@ -20,19 +21,15 @@ from vocsvc.responses.service import PublicAnswer, Submitted
 from vocsvc.responses.writer import AnswerWriter
 
 
-def committing(session: Session, gate: threading.Event | None = None) -> UnitOfWork:
-    """The test's session as a unit of work; the first one waits for `gate` when given."""
+def committing_after(gate: threading.Event, session: Session) -> UnitOfWork:
+    """The test's session as a unit of work that starts once `gate` is set."""
+    unit = committing(reuse(session))
 
     @contextmanager
     def unit_of_work() -> Iterator[Session]:
-        if gate is not None:
-            gate.wait(10)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        gate.wait(10)
+        with unit() as same:
+            yield same
 
     return unit_of_work
 
@@ -49,7 +46,7 @@ def stored(session: Session) -> int:
 def submit_queued(writer: AnswerWriter, answers: list[PublicAnswer], session: Session) -> list[Any]:
     """Submit all answers while the writer's first transaction waits: they queue up together."""
     gate = threading.Event()
-    unit_of_work = committing(session, gate)
+    unit_of_work = committing_after(gate, session)
 
     async def run() -> list[Any]:
         tasks = [asyncio.ensure_future(writer.submit(a, unit_of_work)) for a in answers]
@@ -97,7 +94,7 @@ def test_a_client_that_stops_waiting_leaves_the_writer_working(
 ) -> None:
     writer = AnswerWriter()
     gate = threading.Event()
-    unit = committing(session, gate)
+    unit = committing_after(gate, session)
 
     async def run() -> Submitted:
         gone = asyncio.ensure_future(writer.submit(answer(1, "gone"), unit))
@@ -119,7 +116,7 @@ def test_a_client_that_stops_waiting_leaves_the_writer_working(
 def test_closing_writes_what_is_queued_first(session: Session, retail: str) -> None:
     writer = AnswerWriter(max_batch=3)
     gate = threading.Event()
-    unit_of_work = committing(session, gate)
+    unit_of_work = committing_after(gate, session)
 
     async def run() -> list[Any]:
         tasks = [asyncio.ensure_future(writer.submit(answer(n, f"c-{n}"), unit_of_work))
