@@ -35,10 +35,6 @@ class ResponseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def id_for_idempotency_key(self, key: str) -> int | None:
-        stmt = select(Response.id).where(Response.idempotency_key == key)
-        return self.session.scalar(stmt)
-
     def ids_for_idempotency_keys(self, keys: Collection[str]) -> dict[str, int]:
         """{key: id} of the answers already stored under any of `keys`."""
         if not keys:
@@ -63,8 +59,7 @@ class ResponseRepository:
             # ON CONFLICT DO NOTHING returns only the rows it inserted: matched up by key.
             inserted = connection.execute(_insert_keyed_statement(connection.dialect.name), keyed)
             by_key = {str(key): int(new_id) for new_id, key in inserted}
-        keyless_ids = iter([int(i) for i in connection.execute(_INSERT_KEYLESS, keyless).scalars()]
-                           if keyless else [])  # fmt: skip
+        keyless_ids = iter(self.insert_many(keyless) if keyless else [])
         return [
             by_key.get(row["idempotency_key"])
             if row["idempotency_key"] is not None
@@ -74,8 +69,7 @@ class ResponseRepository:
 
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert rows in one batched statement; returns their ids in the rows' order."""
-        stmt = insert(Response).returning(Response.id, sort_by_parameter_order=True)
-        return [int(i) for i in self.session.scalars(stmt, list(rows))]
+        return [int(i) for i in self.session.connection().execute(_INSERT, rows).scalars()]
 
     def listing(self, flt: ResponseFilter, *, before_id: int | None, limit: int) -> list[Any]:
         stmt = self._select(flt).order_by(Response.id.desc()).limit(limit)
@@ -127,7 +121,7 @@ class SecretRepository:
         self.session.flush()
 
 
-_INSERT_KEYLESS = insert(Response).returning(Response.id, sort_by_parameter_order=True)
+_INSERT = insert(Response).returning(Response.id, sort_by_parameter_order=True)
 
 
 @functools.cache

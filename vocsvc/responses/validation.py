@@ -44,7 +44,7 @@ class Checked:
 
 @dataclass
 class Catalog:
-    """Journey and touchpoint look-ups shared by all rows of one request (cached per process)."""
+    """Journey and touchpoint look-ups shared by the rows of a request or batch."""
 
     session: Session
     journeys: dict[str, JourneySnapshot | None] = field(default_factory=dict)

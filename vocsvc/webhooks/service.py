@@ -122,7 +122,7 @@ def emit(
 ) -> int:
     """Queue `event` once per item for every subscribed webhook, in the caller's transaction.
 
-    `webhook_ids`: the event's subscribers when the caller has just asked `subscribers`.
+    `webhook_ids`: the event's subscribers when the caller has just read `subscriptions`.
     """
     repo = WebhookRepository(session)
     if webhook_ids is None:
