@@ -17,8 +17,8 @@ For each database it:
   3. crash run (the largest number of clients): each client has a fixed set of answers it
      retries (same key) until acknowledged; the server group is SIGKILLed once 30% of them are
      acknowledged, and restarted. Afterwards every acknowledged key must be stored exactly once.
-With --profile, py-spy samples the vocsvc workers during the SQLite load and the hottest frames
-are printed. Everything runs on 127.0.0.1 and stops by itself.
+With --profile, py-spy samples the vocsvc workers during the first load on each database and
+the hottest frames are printed. Everything runs on 127.0.0.1 and stops by itself.
 """
 
 from __future__ import annotations
@@ -156,9 +156,10 @@ def create_app() -> FastAPI:
     return app
 """
 # The same uvicorn.run call `vocsvc serve` makes.
+# Served like `vocsvc serve`: the same uvicorn, workers and sockets (vocsvc.serve).
 BARE_RUNNER = (
-    "import sys, uvicorn; uvicorn.run('bare_app:create_app', factory=True, host='127.0.0.1', "
-    "port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level='info', proxy_headers=True)"
+    "import sys; from vocsvc import serve; serve.run('bare_app:create_app', '127.0.0.1', "
+    "int(sys.argv[1]), int(sys.argv[2]), proxy_headers=True)"
 )
 
 
@@ -231,6 +232,7 @@ class Run:
     replays: int = 0
     replay_mismatches: int = 0
     seconds: float = 0.0
+    spread: list[int] = field(default_factory=list)  # clients' connections per server process
 
     @property
     def requests(self) -> int:
@@ -290,9 +292,28 @@ async def timed_load(
                     run.acknowledged[key] = answer_id
                     keys.append(key)
 
-        await asyncio.gather(*(client_task(n) for n in range(concurrency)))
+        async def look_at_spread() -> None:
+            await asyncio.sleep(min(1.0, seconds / 2))
+            run.spread = await asyncio.to_thread(connections_per_process, url)
+
+        await asyncio.gather(look_at_spread(), *(client_task(n) for n in range(concurrency)))
         run.seconds = loop.time() - started
     return run
+
+
+def connections_per_process(url: str) -> list[int]:
+    """Established connections to the server's port, per worker process (most first).
+
+    Workers share one listening socket and each keeps the keep-alive connections it accepted,
+    so a few clients can all land on one worker while the other idles: this shows how they fell.
+    """
+    port = url.rsplit(":", 1)[1]
+    try:
+        listing = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+                                 capture_output=True, text=True, check=True).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return sorted(Counter(re.findall(r"pid=(\d+)", listing)).values(), reverse=True)
 
 
 async def crash_load(
@@ -431,6 +452,8 @@ def report(title: str, run: Run) -> None:
     print(f"  {title:<22} {rate:8.1f} req/s  p50 {run.percentile(0.50):6.1f} ms  "
           f"p99 {run.percentile(0.99):6.1f} ms  ({run.requests} requests in {run.seconds:.1f} s;"
           f" {codes}{errors})")  # fmt: skip
+    if run.spread:
+        print(f"  {'':<22} connections per worker: {'/'.join(map(str, run.spread))}")
 
 
 def server_errors(log: Path) -> None:
@@ -488,7 +511,7 @@ def bench_database(kind: str, options: argparse.Namespace, touchpoints: list[Tou
                 "VOCSVC_DATABASE_URL": url,
                 # every client is 127.0.0.1: keep the limiter running but out of the way
                 "VOCSVC_RATE_LIMIT_PER_MINUTE": "100000000",
-                "PYTHONPATH": str(workdir),
+                "PYTHONPATH": os.pathsep.join([str(workdir), os.environ.get("PYTHONPATH", "")]),
             }
             env.pop("VOCSVC_SECRET_KEY", None)  # the generated, database-kept secret path
             vocsvc(["db", "upgrade"], env)
@@ -510,7 +533,7 @@ def bench_database(kind: str, options: argparse.Namespace, touchpoints: list[Tou
             rows: list[tuple[int, Run, Run]] = []
             try:
                 for level, concurrency in enumerate(options.concurrency):
-                    profile = options.profile and kind == "sqlite" and level == 0
+                    profile = options.profile and level == 0
                     bare_run, ours_run = measure(url, bare, ours, touchpoints, concurrency,
                                                  options.seconds, profile, workdir)  # fmt: skip
                     rows.append((concurrency, bare_run, ours_run))
@@ -615,7 +638,8 @@ def main() -> None:
     parser.add_argument("--crash-answers", type=int, default=100, help="answers per client")
     parser.add_argument("--kill-share", type=float, default=0.3,
                         help="SIGKILL once this share of the answers is acknowledged")  # fmt: skip
-    parser.add_argument("--profile", action="store_true", help="py-spy the SQLite run")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the first load of each database")  # fmt: skip
     options = parser.parse_args()
     # On SIGTERM (a timeout, a kill) the clean-ups still run: servers stop, the schema is dropped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

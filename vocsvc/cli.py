@@ -14,21 +14,13 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from vocsvc import serve
     from vocsvc.bootstrap import prepare_database
 
     prepare_database(get_settings())
-    uvicorn.run(
-        "vocsvc.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        proxy_headers=True,
+    return serve.run(
+        "vocsvc.app:create_app", args.host, args.port, args.workers, proxy_headers=True
     )
-    return 0
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
