@@ -131,3 +131,34 @@ def test_closing_writes_what_is_queued_first(session: Session, retail: str) -> N
     results = asyncio.run(run())
     assert all(isinstance(r, Submitted) and r.created for r in results)
     assert stored(session) == 10 and writer.batches >= 4  # batches of at most three
+
+
+def test_a_batch_stores_every_text_and_missing_score_exactly(session: Session, retail: str) -> None:
+    # On PostgreSQL a batch travels as one array per column: quoting, braces, the word NULL,
+    # backslashes and emoji must come back as sent, and a missing score as NULL.
+    comments = ['说"好"，{价格}贵', "NULL", "a,b\\c", "服务很好👍", "'; DROP TABLE x; --"]
+    answers = [
+        PublicAnswer(
+            PublicResponseIn(journey="retail", touchpoint="checkout", nps=n, comment=comment),
+            f"text-{n}",
+        )
+        for n, comment in enumerate(comments)
+    ]
+    answers.append(PublicAnswer(PublicResponseIn(journey="retail", touchpoint="checkout", csat=4)))
+    results = submit_queued(AnswerWriter(), answers, session)
+    assert all(isinstance(r, Submitted) and r.created for r in results)
+    rows = {
+        r.id: r
+        for r in session.execute(select(Response).where(Response.id.in_([r.id for r in results])))
+        .scalars()
+        .all()
+    }
+    for result, sent in zip(results, answers, strict=True):
+        row = rows[result.id]
+        assert (row.comment, row.nps, row.csat) == (
+            sent.item.comment,
+            sent.item.nps,
+            sent.item.csat,
+        )
+        assert row.idempotency_key == sent.idempotency_key
+        assert (row.sentiment is None) == (sent.item.comment is None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import pytest
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from vocsvc.config import REPO_ROOT
 from vocsvc.journeys import service
+from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.repository import JourneyRepository
+from vocsvc.journeys.service import upsert_journey
 from vocsvc.models import Response
+from vocsvc.responses.validation import Catalog
 
 Headers = dict[str, dict[str, str]]
 
@@ -64,3 +68,24 @@ def test_a_changed_survey_is_used_at_once(
 def test_unknown_journeys_are_not_cached(session: Session) -> None:
     assert service.journey_snapshot(session, "nope") is None
     assert "nope" not in service._snapshots
+
+
+def test_a_batch_checks_all_its_journeys_with_one_query(
+    session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upsert_journey(session, load_journey_file(REPO_ROOT / "surveys" / "b2b_procurement.yaml"))
+    session.commit()
+    asked: list[set[str]] = []
+    original = JourneyRepository.versions
+
+    def counting(self: JourneyRepository, keys: Collection[str]) -> Any:
+        asked.append(set(keys))
+        return original(self, keys)
+
+    monkeypatch.setattr(JourneyRepository, "versions", counting)
+    catalog = Catalog(session)
+    catalog.load(["retail", "b2b_procurement", "nope", "retail"])
+    assert asked == [{"retail", "b2b_procurement", "nope"}]
+    assert catalog.journey("retail") is not None and catalog.journey("nope") is None
+    assert catalog.journey("b2b_procurement") is not None
+    assert len(asked) == 1  # the look-ups above were answered by the batch's one query

@@ -6,14 +6,14 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import InstanceSecret, Response, ResponseDailyCount
-from vocsvc.sqlutil import insert_for_dialect
+from vocsvc.sqlutil import as_arrays, insert_for_dialect, insert_from_arrays
 
 SCORE_METRICS = ("nps", "csat", "ces", "importance")
 ROLLUP_ZONE = "rollup_timezone"
@@ -33,34 +33,39 @@ def count_rows(rows: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> Counter[Rollu
     return counts
 
 
+_KEY_COLUMNS = ("journey_id", "metric", "day", "stage_id", "touchpoint_id", "value")
+
+
 def add_counts(session: Session, counts: Counter[RollupKey]) -> None:
-    """Add increments with one atomic upsert per key, safe under concurrent writers."""
+    """Add increments with one atomic upsert, safe under concurrent writers."""
     if not counts:
         return
     values = [
-        {
-            "journey_id": j,
-            "metric": m,
-            "day": d,
-            "stage_id": s,
-            "touchpoint_id": t,
-            "value": v,
-            "count": c,
-        }
-        for (j, m, d, s, t, v), c in sorted(counts.items())  # sorted: a stable lock order
+        {**dict(zip(_KEY_COLUMNS, key, strict=True)), "count": count}
+        for key, count in sorted(counts.items())  # sorted: a stable lock order
     ]
-    connection = session.connection()  # Core executemany: the ORM's bulk path costs more
-    connection.execute(_upsert_statement(connection.dialect.name), values)
+    connection = session.connection()  # Core: the ORM's bulk path costs more than the upsert
+    if connection.dialect.name == "postgresql":
+        # Each key once in `counts`, so one statement never updates a row twice.
+        connection.execute(_upsert_statement("postgresql"), as_arrays(values, _COLUMNS))
+    else:  # an executemany of one compiled statement: cheap in-process
+        connection.execute(_upsert_statement(connection.dialect.name), values)
+
+
+_COLUMNS = (*_KEY_COLUMNS, "count")
 
 
 @functools.cache
 def _upsert_statement(dialect: str) -> Any:
-    # One statement object, executed with parameter lists: compiled once and reused, where
-    # inline VALUES would be rebuilt and its cache key recomputed on every answer.
-    table = ResponseDailyCount.__table__
-    stmt = insert_for_dialect(dialect)(table)
+    # One statement object: compiled once and reused, where inline VALUES would be rebuilt and
+    # its cache key recomputed on every answer.
+    table = cast(Table, ResponseDailyCount.__table__)
+    if dialect == "postgresql":
+        stmt = insert_from_arrays(table, _COLUMNS)
+    else:
+        stmt = insert_for_dialect(dialect)(table)
     return stmt.on_conflict_do_update(
-        index_elements=["journey_id", "metric", "day", "stage_id", "touchpoint_id", "value"],
+        index_elements=list(_KEY_COLUMNS),
         set_={"count": table.c.count + stmt.excluded.count},
     )
 

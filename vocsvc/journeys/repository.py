@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
@@ -9,7 +10,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from vocsvc.models import Journey, Stage, SurveyVersion, Touchpoint
 
-_VERSION = select(Journey.id, Journey.updated_at).where(Journey.key == bindparam("key"))
+_VERSIONS = select(Journey.key, Journey.id, Journey.updated_at).where(
+    Journey.key.in_(bindparam("keys", expanding=True))
+)
 
 
 class JourneyRepository:
@@ -28,11 +31,12 @@ class JourneyRepository:
         )
         return self.session.scalars(stmt).one_or_none()
 
-    def version(self, key: str) -> tuple[int, datetime] | None:
-        """(id, updated_at) of the journey `key`: what a cached copy is checked against."""
+    def versions(self, keys: Collection[str]) -> dict[str, tuple[int, datetime]]:
+        """{key: (id, updated_at)} of the journeys among `keys`: what cached copies are checked
+        against."""
         # Asked for every batch of answers: Core on the connection, one statement compiled once.
-        row = self.session.connection().execute(_VERSION, {"key": key}).first()
-        return None if row is None else (row.id, row.updated_at)
+        rows = self.session.connection().execute(_VERSIONS, {"keys": sorted(keys)})
+        return {row.key: (row.id, row.updated_at) for row in rows}
 
     def list_all(self) -> list[Journey]:
         stmt = (

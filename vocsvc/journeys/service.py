@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -211,21 +211,35 @@ _snapshots_lock = threading.Lock()
 
 
 def journey_snapshot(session: Session, key: str) -> JourneySnapshot | None:
-    """The journey `key` for answering and showing surveys, or None when there is none.
+    """The journey `key` for answering and showing surveys, or None when there is none."""
+    return journey_snapshots(session, [key])[key]
 
-    One small query checks the journey's (id, updated_at) against this process's cached copy; the
+
+def journey_snapshots(session: Session, keys: Collection[str]) -> dict[str, JourneySnapshot | None]:
+    """The journeys `keys` (None for each that does not exist), with one small query.
+
+    That query checks each journey's (id, updated_at) against this process's cached copy; a
     journey, its stages, touchpoints and surveys are loaded again only when they differ. Every
     definition change goes through `upsert_journey`, which moves `updated_at`.
     """
     repo = JourneyRepository(session)
-    version = repo.version(key)
-    if version is None:
-        return None
-    with _snapshots_lock:
-        cached = _snapshots.get(key)
-        if cached is not None and (cached.id, cached.updated_at) == version:
-            _snapshots.move_to_end(key)
-            return cached
+    versions = repo.versions(keys)
+    found: dict[str, JourneySnapshot | None] = {}
+    for key in keys:
+        version = versions.get(key)
+        with _snapshots_lock:
+            cached = _snapshots.get(key)
+            if cached is not None and (cached.id, cached.updated_at) == version:
+                _snapshots.move_to_end(key)
+                found[key] = cached
+                continue
+        found[key] = None if version is None else _load_snapshot(repo, key, version)
+    return found
+
+
+def _load_snapshot(
+    repo: JourneyRepository, key: str, version: tuple[int, datetime]
+) -> JourneySnapshot | None:
     journey = repo.get_by_key(key)
     if journey is None:
         return None

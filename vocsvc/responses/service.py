@@ -153,6 +153,7 @@ def submit_public_batch(
     early = enrich_comments([c if 0 < len(c) <= _max_comment() else None for c in cleaned])
     keys = [(a.idempotency_key or "").strip() or None for a in answers]  # "" is no key
     catalog = Catalog(session)
+    catalog.load({a.item.journey for a in answers})
     results: list[Submitted | Exception | None] = [None] * len(answers)
     valid: list[tuple[int, Checked, Enriched]] = []
     touchpoints: dict[int, TouchpointInfo] = {}  # for cases and events: no query needed
@@ -242,6 +243,7 @@ def _insert(
 def import_bulk(session: Session, items: Sequence[ImportedResponseIn | list[Problem]]) -> int:
     """Store all rows or none; the error lists every bad row with its index and reasons."""
     catalog = Catalog(session)
+    catalog.load({item.journey for item in items if not isinstance(item, list)})
     now = utcnow()
     tz = get_settings().tz
     bad: list[dict[str, Any]] = []

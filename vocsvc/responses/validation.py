@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,7 +10,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from vocsvc.journeys.schemas import SCALES, SCORED_QUESTIONS
-from vocsvc.journeys.service import JourneySnapshot, TouchpointSnapshot, journey_snapshot
+from vocsvc.journeys.service import (
+    JourneySnapshot,
+    TouchpointSnapshot,
+    journey_snapshot,
+    journey_snapshots,
+)
 from vocsvc.models import Journey
 from vocsvc.responses.schemas import AnswerFields
 from vocsvc.text.clean import strip_control_characters
@@ -53,6 +59,12 @@ class Catalog:
         if key not in self.journeys:
             self.journeys[key] = journey_snapshot(self.session, key)
         return self.journeys[key]
+
+    def load(self, keys: Collection[str]) -> None:
+        """Look up the journeys `keys` with one query (a batch's answers name several)."""
+        missing = {key for key in keys if key not in self.journeys}
+        if missing:
+            self.journeys.update(journey_snapshots(self.session, missing))
 
     def touchpoint(self, journey: Journey | JourneySnapshot, key: str) -> TouchpointSnapshot | None:
         """The journey's active touchpoint `key`, or None."""

@@ -5,7 +5,8 @@ transaction (one BEGIN, one catalog check, one rollup upsert, one commit) carrie
 and on SQLite each process takes the database's write lock once per batch instead of once per
 answer. Nobody waits for a batch to fill: a lone answer is written at once. An answer's future
 is resolved only after its batch committed, so a 201 still means "stored". A batch that fails
-as a whole (a database error) is retried answer by answer, so one bad answer fails alone.
+as a whole (a database error) is retried answer by answer, so one bad answer fails alone; one
+that lost its database connection is first retried whole on a new one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import queue
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.exc import DBAPIError
 
 from vocsvc.db import UnitOfWork
 from vocsvc.responses.service import PublicAnswer, Submitted, submit_public_batch
@@ -100,15 +103,20 @@ class AnswerWriter:
             pass
         return jobs, stop
 
-    def _write(self, jobs: Sequence[_Job]) -> None:
+    def _write(self, jobs: Sequence[_Job], *, on_new_connection: bool = True) -> None:
         try:
             with jobs[0].unit_of_work() as session:
                 results = submit_public_batch(session, [job.answer for job in jobs])
             self.batches += 1
         except Exception as error:
+            if on_new_connection and isinstance(error, DBAPIError) and error.connection_invalidated:
+                # The database dropped the connection (a restart, a failover): the pool now
+                # opens fresh ones, so the same batch is tried once more before anyone is told.
+                self._write(jobs, on_new_connection=False)
+                return
             if len(jobs) > 1:
                 for job in jobs:  # find the answer that failed; the others are stored
-                    self._write([job])
+                    self._write([job], on_new_connection=False)
                 return
             results = [error]  # the request's error handler logs it
         except BaseException as error:  # never leave a customer's request waiting forever
