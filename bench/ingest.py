@@ -172,8 +172,11 @@ def free_port() -> int:
 class Server:
     """A server process group we start, probe, kill and restart."""
 
-    def __init__(self, command: list[str], env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str], port: int, log: Path, workers: int
+    ) -> None:
         self.command, self.env, self.port, self.log = command, env, port, log
+        self.workers = workers
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -189,12 +192,22 @@ class Server:
                 raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as reply:  # noqa: S310
-                    if reply.status == 200:
+                    # All workers listening: one still starting would leave the clients to others.
+                    if reply.status == 200 and self.listening() in (None, self.workers):
                         return
             except OSError:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"server did not answer within {timeout}s; see {self.log}")
+
+    def listening(self) -> int | None:
+        """How many processes listen on the port (None when `ss` cannot tell)."""
+        try:
+            listing = subprocess.run(["ss", "-tlnpH", f"( sport = :{self.port} )"],
+                                     capture_output=True, text=True, check=True).stdout  # fmt: skip
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return len(set(re.findall(r"pid=(\d+)", listing)))
 
     def kill(self) -> None:
         """SIGKILL the whole process group (uvicorn's supervisor and its workers)."""
@@ -525,7 +538,7 @@ def bench_database(kind: str, options: argparse.Namespace, touchpoints: list[Tou
             def server(command: list[str], name: str) -> Server:
                 port = free_port()
                 cmd = [c.replace("{port}", str(port)) for c in command]
-                return Server(cmd, env, port, workdir / f"{name}.log")
+                return Server(cmd, env, port, workdir / f"{name}.log", options.workers)
 
             bare, ours = server(bare_cmd, "bare"), server(ours_cmd, "vocsvc")
             bare.start()

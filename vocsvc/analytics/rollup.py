@@ -34,6 +34,7 @@ def count_rows(rows: Iterable[Mapping[str, Any]], tz: ZoneInfo) -> Counter[Rollu
 
 
 _KEY_COLUMNS = ("journey_id", "metric", "day", "stage_id", "touchpoint_id", "value")
+_COLUMNS = (*_KEY_COLUMNS, "count")
 
 
 def add_counts(session: Session, counts: Counter[RollupKey]) -> None:
@@ -50,9 +51,6 @@ def add_counts(session: Session, counts: Counter[RollupKey]) -> None:
         connection.execute(_upsert_statement("postgresql"), as_arrays(values, _COLUMNS))
     else:  # an executemany of one compiled statement: cheap in-process
         connection.execute(_upsert_statement(connection.dialect.name), values)
-
-
-_COLUMNS = (*_KEY_COLUMNS, "count")
 
 
 @functools.cache

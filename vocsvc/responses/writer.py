@@ -103,26 +103,30 @@ class AnswerWriter:
             pass
         return jobs, stop
 
-    def _write(self, jobs: Sequence[_Job], *, on_new_connection: bool = True) -> None:
+    def _write(self, jobs: Sequence[_Job], *, retry_lost_connection: bool = True) -> None:
         try:
             with jobs[0].unit_of_work() as session:
                 results = submit_public_batch(session, [job.answer for job in jobs])
             self.batches += 1
         except Exception as error:
-            if on_new_connection and isinstance(error, DBAPIError) and error.connection_invalidated:
+            if retry_lost_connection and _lost_connection(error):
                 # The database dropped the connection (a restart, a failover): the pool now
                 # opens fresh ones, so the same batch is tried once more before anyone is told.
-                self._write(jobs, on_new_connection=False)
+                self._write(jobs, retry_lost_connection=False)
                 return
             if len(jobs) > 1:
                 for job in jobs:  # find the answer that failed; the others are stored
-                    self._write([job], on_new_connection=False)
+                    self._write([job], retry_lost_connection=False)
                 return
             results = [error]  # the request's error handler logs it
         except BaseException as error:  # never leave a customer's request waiting forever
             _settle(jobs, [error] * len(jobs))
             raise
         _settle(jobs, results)
+
+
+def _lost_connection(error: Exception) -> bool:
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _by_unit_of_work(jobs: list[_Job]) -> list[list[_Job]]:
