@@ -126,3 +126,16 @@ def test_a_dead_worker_is_replaced_and_a_stop_stops_all(
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=40) == 0
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # joined, not left behind
+
+
+def test_a_worker_that_fails_by_itself_stops_the_service() -> None:
+    # Restarting a worker whose app cannot even be imported would only loop.
+    script = (
+        "import sys; from vocsvc import serve; "
+        f"sys.exit(serve.run('no_such_module:app', '127.0.0.1', {_free_port()}, 2))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert b"no_such_module" in done.stderr

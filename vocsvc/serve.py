@@ -20,7 +20,6 @@ from types import FrameType
 from typing import Any
 
 import uvicorn
-from uvicorn.config import STARTUP_FAILURE
 
 logger = logging.getLogger("vocsvc.serve")
 _spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared by fork
@@ -43,7 +42,6 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.set_inheritable(True)
     return sock
 
 
@@ -53,7 +51,8 @@ def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
 
 
 class _Supervisor:
-    """Starts the workers, restarts one that dies, and stops them all on SIGINT or SIGTERM."""
+    """Starts the workers, replaces one that is killed, and stops them all on SIGINT or SIGTERM
+    or when one fails by itself (exits with an error)."""
 
     def __init__(
         self, app: str, host: str, port: int, workers: int, options: dict[str, Any]
@@ -73,12 +72,13 @@ class _Supervisor:
             for index, process in enumerate(self.processes):
                 if process.is_alive() or self.stopping:
                     continue
-                if process.exitcode == STARTUP_FAILURE:  # another would fail the same way
-                    logger.error("worker %s could not start; stopping", process.pid)
-                    self.stopping, exit_code = True, STARTUP_FAILURE
+                code = process.exitcode or 0
+                if code > 0:  # it failed by itself (the app, its start-up): another would too
+                    logger.error("worker %s failed (exit code %s); stopping", process.pid, code)
+                    self.stopping, exit_code = True, code
                     break
-                logger.warning("worker %s exited (%s); starting another", process.pid,
-                               process.exitcode)  # fmt: skip
+                # Killed by a signal (the OOM killer, a crash) or stopped alone: replaced.
+                logger.warning("worker %s exited (%s); starting another", process.pid, code)
                 self.processes[index] = self._start()
             time.sleep(0.2)
         self._stop_workers()
