@@ -202,12 +202,8 @@ class Server:
 
     def listening(self) -> int | None:
         """How many processes listen on the port (None when `ss` cannot tell)."""
-        try:
-            listing = subprocess.run(["ss", "-tlnpH", f"( sport = :{self.port} )"],
-                                     capture_output=True, text=True, check=True).stdout  # fmt: skip
-        except (OSError, subprocess.CalledProcessError):
-            return None
-        return len(set(re.findall(r"pid=(\d+)", listing)))
+        owners = socket_owners(["-l"], self.port)
+        return None if owners is None else len(set(owners))
 
     def kill(self) -> None:
         """SIGKILL the whole process group (uvicorn's supervisor and its workers)."""
@@ -317,16 +313,21 @@ async def timed_load(
 def connections_per_process(url: str) -> list[int]:
     """Established connections to the server's port, per worker process (most first).
 
-    Workers share one listening socket and each keeps the keep-alive connections it accepted,
-    so a few clients can all land on one worker while the other idles: this shows how they fell.
+    Each worker keeps the keep-alive connections it accepted, so how they fell decides how the
+    load is shared: with one shared listening socket, a few clients could all land on one worker.
     """
-    port = url.rsplit(":", 1)[1]
+    owners = socket_owners(["state", "established"], int(url.rsplit(":", 1)[1]))
+    return sorted(Counter(owners or []).values(), reverse=True)
+
+
+def socket_owners(selection: list[str], port: int) -> list[str] | None:
+    """The pid owning each TCP socket on local `port` that `ss` selects (None without `ss`)."""
     try:
-        listing = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        listing = subprocess.run(["ss", "-tnpH", *selection, f"( sport = :{port} )"],
                                  capture_output=True, text=True, check=True).stdout  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
-        return []
-    return sorted(Counter(re.findall(r"pid=(\d+)", listing)).values(), reverse=True)
+        return None
+    return re.findall(r"pid=(\d+)", listing)
 
 
 async def crash_load(

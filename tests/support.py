@@ -1,7 +1,9 @@
-"""Helpers shared by the fixtures: a throw-away PostgreSQL schema, session overrides for an app."""
+"""Helpers shared by the fixtures: a throw-away PostgreSQL schema, session overrides for an app,
+a free port."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -67,3 +69,10 @@ def reuse(session: Session) -> Callable[[], AbstractContextManager[Session]]:
         yield session
 
     return borrowed
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

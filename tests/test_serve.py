@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from tests.support import free_port
 from vocsvc.config import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -65,16 +65,10 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(database_url: str, engine: Engine) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`vocsvc serve --workers 2` on the run's (migrated) database."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "VOCSVC_DATABASE_URL": database_url}
     command = [sys.executable, "-m", "vocsvc", "serve", "--port", str(port), "--workers", "2"]
     process = subprocess.Popen(command, env=env, cwd=REPO_ROOT, stderr=subprocess.DEVNULL)
@@ -132,7 +126,7 @@ def test_a_worker_that_fails_by_itself_stops_the_service() -> None:
     # Restarting a worker whose app cannot even be imported would only loop.
     script = (
         "import sys; from vocsvc import serve; "
-        f"sys.exit(serve.run('no_such_module:app', '127.0.0.1', {_free_port()}, 2))"
+        f"sys.exit(serve.run('no_such_module:app', '127.0.0.1', {free_port()}, 2))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, timeout=60

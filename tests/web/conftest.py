@@ -7,7 +7,6 @@ Everything expensive is session-scoped and started only when a browser test asks
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.support import free_port
 from vocsvc.config import REPO_ROOT
 
 ADMIN_KEY = "voc_browser_tests_admin_key_not_secret_0000"
@@ -33,12 +33,6 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 DEMO_DAYS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -83,7 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     done = subprocess.run(demo, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     if done.returncode:
         raise RuntimeError(f"`vocsvc demo` failed ({done.returncode}):\n{done.stderr[-4000:]}")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "uvicorn", "vocsvc.app:create_app", "--factory",
@@ -138,7 +132,7 @@ def shop_url(live_server: LiveServer) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", _free_port()), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.support import free_port
 from vocsvc.webhooks.signing import verify_signature
 
 
@@ -79,16 +79,10 @@ class Receiver:
             self.server = None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     """Not started: the port is closed until the test calls start() (a receiver that is down)."""
-    instance = Receiver(port=_free_port())
+    instance = Receiver(port=free_port())
     yield instance
     instance.stop()
 

@@ -46,11 +46,11 @@ def add_counts(session: Session, counts: Counter[RollupKey]) -> None:
         for key, count in sorted(counts.items())  # sorted: a stable lock order
     ]
     connection = session.connection()  # Core: the ORM's bulk path costs more than the upsert
-    if connection.dialect.name == "postgresql":
-        # Each key once in `counts`, so one statement never updates a row twice.
-        connection.execute(_upsert_statement("postgresql"), as_arrays(values, _COLUMNS))
-    else:  # an executemany of one compiled statement: cheap in-process
-        connection.execute(_upsert_statement(connection.dialect.name), values)
+    dialect = connection.dialect.name
+    # PostgreSQL: one statement over arrays (each key once in `counts`, so no row is updated
+    # twice); SQLite: an executemany of the compiled statement, cheap in-process.
+    params = as_arrays(values, _COLUMNS) if dialect == "postgresql" else values
+    connection.execute(_upsert_statement(dialect), params)
 
 
 @functools.cache
