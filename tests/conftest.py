@@ -23,6 +23,7 @@ from vocsvc.db import build_engine
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade
+from vocsvc.process_cache import forget_all
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -56,6 +57,12 @@ def engine(database_url: str) -> Iterator[Engine]:
         ensure_rollup(session, get_settings().tz)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_copies_from_other_tests() -> None:
+    """Each test rolls its rows back, so no process copy of them may outlive it."""
+    forget_all()
 
 
 @pytest.fixture

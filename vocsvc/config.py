@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     # Requests in flight per process (the rest queue): below the 40 request threads and the
     # database pool (30 connections on PostgreSQL); see vocsvc/security/admission.py.
     max_concurrent_requests: int = Field(default=24, ge=1, le=30)
+    # How long a process trusts its copy of a journey definition or of the webhook
+    # subscriptions before checking it again (0: on every batch of answers). A change made
+    # through another process takes effect within this time; see vocsvc/process_cache.py.
+    catalog_recheck_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @field_validator("timezone")
     @classmethod

@@ -1,21 +1,26 @@
-"""The per-process journey snapshot: reused while unchanged, reloaded after any change."""
+"""The per-process journey snapshot: reused while unchanged, reloaded after a change (at once
+after this process's own change, within the recheck window after another's)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from vocsvc.config import REPO_ROOT
+from vocsvc import process_cache
+from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.journeys import service
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.journeys.service import upsert_journey
-from vocsvc.models import Response
+from vocsvc.models import Journey, Response
+from vocsvc.process_cache import engine_of
 from vocsvc.responses.validation import Catalog
 
 Headers = dict[str, dict[str, str]]
@@ -67,7 +72,7 @@ def test_a_changed_survey_is_used_at_once(
 
 def test_unknown_journeys_are_not_cached(session: Session) -> None:
     assert service.journey_snapshot(session, "nope") is None
-    assert "nope" not in service._snapshots
+    assert service._snapshots.any_age(engine_of(session), "nope") is None
 
 
 def test_a_batch_checks_all_its_journeys_with_one_query(
@@ -89,3 +94,31 @@ def test_a_batch_checks_all_its_journeys_with_one_query(
     assert catalog.journey("retail") is not None and catalog.journey("nope") is None
     assert catalog.journey("b2b_procurement") is not None
     assert len(asked) == 1  # the look-ups above were answered by the batch's one query
+
+
+def test_a_change_made_elsewhere_is_seen_once_the_window_passed(
+    session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(process_cache, "_clock", lambda: clock[0])
+    asked: list[Collection[str]] = []
+    original = JourneyRepository.versions
+
+    def counting(self: JourneyRepository, keys: Collection[str]) -> Any:
+        asked.append(keys)
+        return original(self, keys)
+
+    monkeypatch.setattr(JourneyRepository, "versions", counting)
+    before = service.journey_snapshot(session, "retail")
+    assert before is not None and len(asked) == 1
+    # Another process changes the journey: no upsert_journey here to forget this copy.
+    changed_at = before.updated_at + timedelta(seconds=5)
+    session.execute(update(Journey).where(Journey.key == "retail").values(updated_at=changed_at))
+    session.commit()
+    clock[0] += get_settings().catalog_recheck_seconds * 0.9
+    assert service.journey_snapshot(session, "retail") is before
+    assert len(asked) == 1  # trusted: no query
+    clock[0] += get_settings().catalog_recheck_seconds * 0.2
+    after = service.journey_snapshot(session, "retail")
+    assert len(asked) == 2 and after is not None
+    assert after.updated_at.replace(tzinfo=None) == changed_at.replace(tzinfo=None)

@@ -3,11 +3,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.webhooks.conftest import Receiver
-from vocsvc.models import WebhookDelivery, utcnow
+from vocsvc.models import Response, Webhook, WebhookDelivery, utcnow
 from vocsvc.webhooks import service
 from vocsvc.webhooks.scheduled import deliver_webhooks
 
@@ -242,3 +242,20 @@ def test_deliveries_page(
         f"/v1/webhooks/{hook}/deliveries?status=pending", headers=keys["admin"]
     ).json()
     assert len(pending["items"]) == 5
+
+
+def test_a_webhook_deleted_elsewhere_costs_no_answer(
+    client: TestClient, session: Session, keys: Headers, retail: str, receiver: Receiver
+) -> None:
+    hook = subscribe(client, keys, receiver, "response.created", "case.opened")
+    detractor(client)  # this process now holds a copy of the subscriptions, with `hook`
+    assert len(deliveries(session)) == 2
+    # Another process deletes the webhook: this process's copy still names it, so the batch's
+    # outbox rows break the foreign key once; the retry reads the subscriptions again.
+    session.execute(delete(Webhook).where(Webhook.id == hook))
+    session.commit()
+    assert service.subscriptions(session) == {"response.created": (hook,), "case.opened": (hook,)}
+    stored = detractor(client, respondent="m-2")
+    assert session.get(Response, stored) is not None
+    assert deliveries(session) == []  # the deletion took the first answer's events with it
+    assert service.subscriptions(session) == {}

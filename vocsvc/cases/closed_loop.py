@@ -33,7 +33,7 @@ def on_responses_stored(
     now = utcnow()
     wanted = [needs_case(row, now) for row in rows]
     subscribed = webhooks.subscriptions(session)
-    announce = subscribed.get(webhooks.RESPONSE_CREATED, [])
+    announce = subscribed.get(webhooks.RESPONSE_CREATED, ())
     if not announce and not any(wanted):
         return  # the common case costs one small query
     chosen = [row for row, want in zip(rows, wanted, strict=True) if announce or want]
@@ -45,7 +45,7 @@ def on_responses_stored(
         payloads = [_response_event(row, i, touchpoints[row["touchpoint_id"]]) for row, i in found]
         webhooks.emit(session, webhooks.RESPONSE_CREATED, payloads, announce)
     opened = [(row, i) for row, i in found if needs_case(row, now)]
-    open_cases(session, opened, touchpoints, now, subscribed.get(webhooks.CASE_OPENED, []))
+    open_cases(session, opened, touchpoints, now, subscribed.get(webhooks.CASE_OPENED, ()))
 
 
 def _response_event(row: Mapping[str, Any], response_id: int, tp: TouchpointInfo) -> dict[str, Any]:

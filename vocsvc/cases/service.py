@@ -89,6 +89,8 @@ def open_cases(
         return []
     ids = CaseRepository(session).insert_many(rows)
     cases = [FollowUpCase(id=case_id, **row) for row, case_id in zip(rows, ids, strict=True)]
+    if not webhook_ids:
+        return cases  # nobody subscribed: no payloads to build
     events = []
     for case, (row, _) in zip(cases, answers, strict=True):
         info = touchpoints[row["touchpoint_id"]]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +9,7 @@ from types import MappingProxyType
 
 from sqlalchemy.orm import Session
 
+from vocsvc import process_cache
 from vocsvc.errors import NotFound
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.journeys.schemas import (
@@ -30,6 +29,7 @@ from vocsvc.journeys.schemas import (
     TouchpointOut,
 )
 from vocsvc.models import Journey, Stage, SurveyVersion, Touchpoint, utcnow
+from vocsvc.process_cache import ProcessCopies, engine_of, forget_on_commit
 
 
 def upsert_journey(session: Session, definition: JourneyDef) -> tuple[Journey, bool]:
@@ -46,7 +46,8 @@ def upsert_journey(session: Session, definition: JourneyDef) -> tuple[Journey, b
     journey.allowed_origins = (
         None if definition.allowed_origins is None else list(definition.allowed_origins)
     )
-    journey.updated_at = utcnow()  # also invalidates every process's cached snapshot
+    journey.updated_at = utcnow()  # other processes see their copy is out of date
+    forget_on_commit(session, _snapshots, definition.key)
 
     stages_by_key = {s.key: s for s in journey.stages}
     touchpoints_by_key = {t.key: t for t in repo.touchpoints_of(journey.id)}
@@ -205,9 +206,7 @@ class JourneySnapshot:
     touchpoints: Mapping[str, TouchpointSnapshot]
 
 
-_SNAPSHOT_LIMIT = 256
-_snapshots: OrderedDict[str, JourneySnapshot] = OrderedDict()
-_snapshots_lock = threading.Lock()
+_snapshots: ProcessCopies[JourneySnapshot] = ProcessCopies(limit=256)
 
 
 def journey_snapshot(session: Session, key: str) -> JourneySnapshot | None:
@@ -216,40 +215,49 @@ def journey_snapshot(session: Session, key: str) -> JourneySnapshot | None:
 
 
 def journey_snapshots(session: Session, keys: Collection[str]) -> dict[str, JourneySnapshot | None]:
-    """The journeys `keys` (None for each that does not exist), with one small query.
+    """The journeys `keys` (None for each that does not exist), with one small query at most.
 
-    That query checks each journey's (id, updated_at) against this process's cached copy; a
-    journey, its stages, touchpoints and surveys are loaded again only when they differ. Every
-    definition change goes through `upsert_journey`, which moves `updated_at`.
+    A copy confirmed within `catalog_recheck_seconds` is used without a query (see
+    vocsvc.process_cache). The others are checked with one query of each journey's (id,
+    updated_at); a journey, its stages, touchpoints and surveys are loaded again only when they
+    differ. Every definition change goes through `upsert_journey`, which moves `updated_at`.
     """
-    repo = JourneyRepository(session)
-    versions = repo.versions(keys)
+    engine = engine_of(session)
     found: dict[str, JourneySnapshot | None] = {}
+    to_check = []
     for key in keys:
+        copy = _snapshots.fresh(engine, key)
+        if copy is None:
+            to_check.append(key)
+        else:
+            found[key] = copy
+    if not to_check:
+        return found
+    read_at = process_cache.now()
+    repo = JourneyRepository(session)
+    versions = repo.versions(to_check)
+    for key in to_check:
         version = versions.get(key)
-        with _snapshots_lock:
-            cached = _snapshots.get(key)
-            if cached is not None and (cached.id, cached.updated_at) == version:
-                _snapshots.move_to_end(key)
-                found[key] = cached
-                continue
-        found[key] = None if version is None else _load_snapshot(repo, key, version)
+        copy = _snapshots.any_age(engine, key)
+        if version is None:
+            found[key] = None  # unknown journeys are not kept: any string could be asked for
+        elif copy is not None and (copy.id, copy.updated_at) == version:
+            _snapshots.confirm(engine, key, copy, read_at)
+            found[key] = copy
+        else:
+            found[key] = _load_snapshot(repo, key, version, read_at)
     return found
 
 
 def _load_snapshot(
-    repo: JourneyRepository, key: str, version: tuple[int, datetime]
+    repo: JourneyRepository, key: str, version: tuple[int, datetime], read_at: float
 ) -> JourneySnapshot | None:
     journey = repo.get_by_key(key)
     if journey is None:
         return None
     snapshot = _snapshot_of(journey)
     if (snapshot.id, snapshot.updated_at) == version:  # not changed between the two reads
-        with _snapshots_lock:
-            _snapshots[key] = snapshot
-            _snapshots.move_to_end(key)
-            while len(_snapshots) > _SNAPSHOT_LIMIT:
-                _snapshots.popitem(last=False)
+        _snapshots.confirm(engine_of(repo.session), key, snapshot, read_at)
     return snapshot
 
 

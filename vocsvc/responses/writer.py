@@ -1,12 +1,13 @@
 """Group commit for customers' answers: one writer thread per process stores them in batches.
 
 Answers that arrive while a batch is being written wait for the next one, so under load one
-transaction (one BEGIN, one catalog check, one rollup upsert, one commit) carries many answers,
-and on SQLite each process takes the database's write lock once per batch instead of once per
-answer. Nobody waits for a batch to fill: a lone answer is written at once. An answer's future
-is resolved only after its batch committed, so a 201 still means "stored". A batch that fails
-as a whole (a database error) is retried answer by answer, so one bad answer fails alone; one
-that lost its database connection is first retried whole on a new one.
+transaction (one BEGIN, at most one catalog check, one rollup upsert, one commit) carries many
+answers, and on SQLite each process takes the database's write lock once per batch instead of
+once per answer. Nobody waits for a batch to fill: a lone answer is written at once. An answer's
+future is resolved only after its batch committed, so a 201 still means "stored". A batch that
+fails as a whole (a database error) is tried once more, whole: on a new connection if the
+database dropped the old one, with fresh copies of journeys and webhooks (vocsvc.process_cache).
+If it fails again, it is retried answer by answer, so one bad answer fails alone.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError
-
+from vocsvc import process_cache
 from vocsvc.db import UnitOfWork
 from vocsvc.responses.service import PublicAnswer, Submitted, submit_public_batch
 
@@ -103,30 +103,28 @@ class AnswerWriter:
             pass
         return jobs, stop
 
-    def _write(self, jobs: Sequence[_Job], *, retry_lost_connection: bool = True) -> None:
+    def _write(self, jobs: Sequence[_Job], *, retry_whole: bool = True) -> None:
         try:
             with jobs[0].unit_of_work() as session:
                 results = submit_public_batch(session, [job.answer for job in jobs])
             self.batches += 1
         except Exception as error:
-            if retry_lost_connection and _lost_connection(error):
-                # The database dropped the connection (a restart, a failover): the pool now
-                # opens fresh ones, so the same batch is tried once more before anyone is told.
-                self._write(jobs, retry_lost_connection=False)
+            if retry_whole:
+                # Tried once more before anyone is told: on a new connection if the database
+                # dropped this one (a restart, a failover), and on fresh copies of journeys and
+                # webhooks, in case a copy outlived its rows (a webhook deleted elsewhere).
+                process_cache.forget_all()
+                self._write(jobs, retry_whole=False)
                 return
             if len(jobs) > 1:
                 for job in jobs:  # find the answer that failed; the others are stored
-                    self._write([job], retry_lost_connection=False)
+                    self._write([job], retry_whole=False)
                 return
             results = [error]  # the request's error handler logs it
         except BaseException as error:  # never leave a customer's request waiting forever
             _settle(jobs, [error] * len(jobs))
             raise
         _settle(jobs, results)
-
-
-def _lost_connection(error: Exception) -> bool:
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _by_unit_of_work(jobs: list[_Job]) -> list[list[_Job]]:

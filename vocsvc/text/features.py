@@ -212,6 +212,11 @@ def extract(text: str, config: FeatureConfig) -> list[str]:
     return feats
 
 
+def _scope_parts(prefix: str) -> list[str]:
+    """The scopes a prefix needs: "AFTER_NEG_" -> [AFTER_, NEG_], "" -> []."""
+    return [p for p in (AFTER, NEG, CONC, NOT) if p in prefix]
+
+
 class HashedBatch(NamedTuple):
     """CSR parts of a batch of hashed, L2-normalised feature rows."""
 
@@ -249,7 +254,14 @@ class FeatureHasher:
         base = {"": cps != 0, **flags}  # "": position holds a character (0 separates texts)
         all_in = dict(base)
         any_neg = base[NEG]
-        hashes = {p: np.full(n, h0, dtype=np.uint64) for p, h0 in self._prefix_h.items()}
+        # Most comments have no negation, contrast or concession: a prefix whose scope is empty
+        # in the whole batch emits nothing, so its hashes are not computed (small batches).
+        present = {p for p in flags if flags[p].any()}
+        hashes = {
+            p: np.full(n, h0, dtype=np.uint64)
+            for p, h0 in self._prefix_h.items()
+            if all(part in present for part in _scope_parts(p))
+        }
         out = []
         for k in range(self.config.ngram_max):
             if k:  # all_in[p][i]: the n-gram cps[i : i + k + 1] lies entirely inside scope p

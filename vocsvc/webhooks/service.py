@@ -17,13 +17,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session
 
+from vocsvc import process_cache
 from vocsvc.errors import Conflict, NotFound
 from vocsvc.models import Webhook, WebhookAttempt, WebhookDelivery, utcnow
+from vocsvc.process_cache import ProcessCopies, engine_of, forget_on_commit
 from vocsvc.webhooks.repository import WebhookRepository
 from vocsvc.webhooks.schemas import (
     AttemptOut,
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 RESPONSE_CREATED = "response.created"
 CASE_OPENED = "case.opened"
 ALERT_FIRED = "alert.fired"
+SUBSCRIPTIONS = "subscriptions"  # the one key of this process's copy of them
+_subscriptions: ProcessCopies[Mapping[str, tuple[int, ...]]] = ProcessCopies(limit=1)
 
 # Retry schedule: after the k-th failed attempt wait 30 s × 2^k, capped at 6 h, with "equal
 # jitter" (half fixed, half random) so receivers coming back up are not hit by every retry at
@@ -86,6 +91,7 @@ def create_webhook(session: Session, item: WebhookIn) -> WebhookCreated:
         created_at=utcnow(),
     )
     WebhookRepository(session).add(webhook)
+    forget_on_commit(session, _subscriptions, SUBSCRIPTIONS)
     return WebhookCreated(**_out(webhook).model_dump(), secret=webhook.secret)
 
 
@@ -104,14 +110,26 @@ def delete_webhook(session: Session, webhook_id: int) -> None:
     """Remove a receiver with its pending deliveries and delivery log."""
     repo = WebhookRepository(session)
     repo.delete(_get(session, webhook_id))
+    forget_on_commit(session, _subscriptions, SUBSCRIPTIONS)
 
 
 # --- the outbox --------------------------------------------------------------------------------
 
 
-def subscriptions(session: Session) -> dict[str, list[int]]:
-    """{event: ids of its webhooks}: lets callers skip building payloads nobody wants."""
-    return WebhookRepository(session).subscriptions()
+def subscriptions(session: Session) -> Mapping[str, tuple[int, ...]]:
+    """{event: ids of its webhooks}: lets callers skip building payloads nobody wants.
+
+    Read on every batch of answers, so this process's copy (read-only, shared) is reused for a
+    moment (see vocsvc.process_cache): a webhook created elsewhere gets events within that time.
+    """
+    engine = engine_of(session)
+    copy = _subscriptions.fresh(engine, SUBSCRIPTIONS)
+    if copy is None:
+        read_at = process_cache.now()
+        rows = WebhookRepository(session).subscriptions()
+        copy = MappingProxyType({event: tuple(ids) for event, ids in rows.items()})
+        _subscriptions.confirm(engine, SUBSCRIPTIONS, copy, read_at)
+    return copy
 
 
 def emit(
