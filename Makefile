@@ -3,7 +3,7 @@ PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser browser-deps postgres bench clean
+.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser browser-deps postgres bench bench-deps clean
 
 install: $(VENV_STAMP)
 
@@ -56,7 +56,11 @@ postgres:
 
 test: lint typecheck test-sqlite test-postgres test-browser
 
-bench: install postgres
+# wrk: the ingest bench's server-bound load (bench/wrk_load.py).
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq wrk >/dev/null; }
+
+bench: install postgres bench-deps
 	$(PY) bench/analytics.py
 	$(PY) bench/sentiment.py
 	$(PY) bench/ingest.py

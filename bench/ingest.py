@@ -1,7 +1,7 @@
 """Ingest benchmark: public answers through a real `vocsvc serve`, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/ingest.py [--db sqlite|postgresql|both] [--seconds 20]
-        [--concurrency 8,16,24,48] [--workers 2] [--pg URL] [--no-crash] [--profile]
+        [--concurrency 8,16,24,48] [--workers 2] [--pg URL] [--no-crash] [--no-wrk] [--profile]
 
 For each database it:
   1. prepares a fresh database (SQLite: a file in a temp dir; PostgreSQL: a new schema through
@@ -14,7 +14,11 @@ For each database it:
      p50/p99, and acknowledged answers against the rows stored (they must be equal, with the
      same ids), then a table of the target per number of clients (at least half the bare rate,
      p99 under 100 ms; it also says where the bare app's own p99 is over 100 ms);
-  3. crash run (the largest number of clients): each client has a fixed set of answers it
+  3. the same two servers under wrk (when installed), one C thread with as many connections:
+     the httpx clients' one process caps near one core's worth of requests, below the bare
+     app's own limit, so these are the server-bound figures (bench/wrk_load.py); CPU per
+     request of the servers (and of PostgreSQL) from /proc; a second target table;
+  4. crash run (the largest number of clients): each client has a fixed set of answers it
      retries (same key) until acknowledged; the server group is SIGKILLed once 30% of them are
      acknowledged, and restarted. Afterwards every acknowledged key must be stored exactly once.
 With --profile, py-spy samples the vocsvc workers during the first load on each database and
@@ -47,8 +51,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import wrk_load
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from wrk_load import WrkRun
 
 from vocsvc.config import REPO_ROOT
 from vocsvc.db import build_engine
@@ -545,17 +551,24 @@ def bench_database(kind: str, options: argparse.Namespace, touchpoints: list[Tou
             bare.start()
             ours.start()
             rows: list[tuple[int, Run, Run]] = []
+            wrk_rows: list[tuple[int, WrkRun, WrkRun]] = []
             try:
                 for level, concurrency in enumerate(options.concurrency):
                     profile = options.profile and level == 0
                     bare_run, ours_run = measure(url, bare, ours, touchpoints, concurrency,
                                                  options.seconds, profile, workdir)  # fmt: skip
                     rows.append((concurrency, bare_run, ours_run))
+                if options.wrk:
+                    wrk_rows = server_bound(url, kind, bare, ours, touchpoints, options, workdir)
             finally:
                 bare.stop()
                 ours.stop()
             server_errors(ours.log)
+            print("  the httpx clients (their one process caps the rate near one core's worth):")
             summary(rows)
+            if wrk_rows:
+                print("  wrk (server-bound):")
+                summary([(c, b.rate, b.p99_ms, o.rate, o.p99_ms) for c, b, o in wrk_rows])
 
             if options.crash:
                 ours.start()
@@ -614,17 +627,71 @@ def rate(run: Run) -> float:
     return run.requests / run.seconds if run.seconds else 0.0
 
 
-def summary(rows: list[tuple[int, Run, Run]]) -> None:
-    """The issue's target per concurrency: half the bare rate or more, and p99 under 100 ms."""
+Figures = tuple[int, float, float, float, float]  # clients, bare req/s, p99, vocsvc req/s, p99
+
+
+def summary(rows: list[tuple[int, Run, Run]] | list[Figures]) -> None:
+    """The issue's target per concurrency: half the bare rate or more, and p99 under 100 ms.
+
+    Rows: (clients, bare Run, vocsvc Run), or (clients, bare req/s, bare p99, vocsvc req/s,
+    vocsvc p99)."""
     print("  clients   bare req/s  bare p99   vocsvc req/s  ratio  vocsvc p99  target")
-    for concurrency, bare_run, ours_run in rows:
-        ratio = rate(ours_run) / rate(bare_run)
-        p99 = ours_run.percentile(0.99)
+    for row in rows:
+        if len(row) == 3:
+            concurrency, bare_run, ours_run = row
+            figures = (rate(bare_run), bare_run.percentile(0.99),
+                       rate(ours_run), ours_run.percentile(0.99))  # fmt: skip
+        else:
+            concurrency, *figures = row
+        bare_rate, bare_p99, ours_rate, p99 = figures
+        ratio = ours_rate / bare_rate
         met = "met" if ratio >= 0.5 and p99 < 100 else "missed"
-        if bare_run.percentile(0.99) >= 100:
+        if bare_p99 >= 100:
             met += " (bare p99 >= 100 ms too)"
-        print(f"  {concurrency:7d} {rate(bare_run):12.0f} {bare_run.percentile(0.99):7.0f} ms"
-              f" {rate(ours_run):13.0f} {ratio:6.2f} {p99:8.0f} ms  {met}")  # fmt: skip
+        print(f"  {concurrency:7d} {bare_rate:12.0f} {bare_p99:7.0f} ms"
+              f" {ours_rate:13.0f} {ratio:6.2f} {p99:8.0f} ms  {met}")  # fmt: skip
+
+
+def server_bound(
+    url: str,
+    kind: str,
+    bare: Server,
+    ours: Server,
+    touchpoints: list[Touchpoint],
+    options: argparse.Namespace,
+    workdir: Path,
+) -> list[tuple[int, WrkRun, WrkRun]]:
+    """The same two servers under wrk, at their own limits (see bench/wrk_load.py)."""
+    if wrk_load.wrk_path() is None:
+        print("  (wrk is not installed, so no server-bound figures: apt-get install wrk)")
+        return []
+    rng = random.Random(11)
+    answers = [make_answer(rng.choice(touchpoints), rng) for _ in range(2000)]
+    script = wrk_load.write_script(workdir, answers)
+    database_pids = wrk_load.postgres_pids() if kind == "postgresql" else []
+    rows = []
+    for concurrency in options.concurrency:
+        print(f"  -- wrk, 1 thread, {concurrency} connections")
+        runs = []
+        for title, server in (("bare FastAPI POST", bare), ("vocsvc POST answer", ours)):
+            prefix = f"wrk-{uuid.uuid4().hex[:8]}"
+            pids = [server.process.pid if server.process else 0, *server.worker_pids()]
+            wrk_load.run_wrk(server.url, script, concurrency, 2, f"warm-{prefix}", pids, [])
+            run = wrk_load.run_wrk(server.url, script, concurrency, options.seconds, prefix,
+                                   pids, database_pids)  # fmt: skip
+            database = f" + database {run.database_cpu_ms:.2f}" if database_pids else ""
+            print(f"  {title:22s} {run.rate:8.1f} req/s  p50 {run.p50_ms:6.1f} ms  p99"
+                  f" {run.p99_ms:6.1f} ms  (201: {run.created} of {run.requests}); CPU per"
+                  f" request: server {run.server_cpu_ms:.2f}{database} ms")  # fmt: skip
+            runs.append((run, prefix))
+        (bare_run, _), (ours_run, prefix) = runs
+        stored = len(stored_by_key(url, prefix)[0])
+        in_flight_ok = ours_run.created <= stored <= ours_run.created + concurrency
+        print(f"  vocsvc / bare: {ours_run.rate / bare_run.rate:.2f}; 201s {ours_run.created},"
+              f" stored {stored} ({'ok' if in_flight_ok else 'MISMATCH'}: at least the 201s, at"
+              f" most {concurrency} more in flight)")  # fmt: skip
+        rows.append((concurrency, bare_run, ours_run))
+    return rows
 
 
 def start_profiler(server: Server, raw: Path, seconds: float) -> subprocess.Popen[bytes] | None:
@@ -649,6 +716,8 @@ def main() -> None:
                         default=[8, 16, 24, 48], help="clients, e.g. 16 or 8,16,24,48")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-crash", dest="crash", action="store_false")
+    parser.add_argument("--no-wrk", dest="wrk", action="store_false",
+                        help="skip the server-bound load with wrk")  # fmt: skip
     parser.add_argument("--crash-answers", type=int, default=100, help="answers per client")
     parser.add_argument("--kill-share", type=float, default=0.3,
                         help="SIGKILL once this share of the answers is acknowledged")  # fmt: skip
