@@ -565,7 +565,8 @@ def bench_database(kind: str, options: argparse.Namespace, touchpoints: list[Tou
                 ours.stop()
             server_errors(ours.log)
             print("  the httpx clients (their one process caps the rate near one core's worth):")
-            summary(rows)
+            summary([(c, rate(b), b.percentile(0.99), rate(o), o.percentile(0.99))
+                     for c, b, o in rows])  # fmt: skip
             if wrk_rows:
                 print("  wrk (server-bound):")
                 summary([(c, b.rate, b.p99_ms, o.rate, o.p99_ms) for c, b, o in wrk_rows])
@@ -630,20 +631,10 @@ def rate(run: Run) -> float:
 Figures = tuple[int, float, float, float, float]  # clients, bare req/s, p99, vocsvc req/s, p99
 
 
-def summary(rows: list[tuple[int, Run, Run]] | list[Figures]) -> None:
-    """The issue's target per concurrency: half the bare rate or more, and p99 under 100 ms.
-
-    Rows: (clients, bare Run, vocsvc Run), or (clients, bare req/s, bare p99, vocsvc req/s,
-    vocsvc p99)."""
+def summary(rows: list[Figures]) -> None:
+    """The issue's target per concurrency: half the bare rate or more, and p99 under 100 ms."""
     print("  clients   bare req/s  bare p99   vocsvc req/s  ratio  vocsvc p99  target")
-    for row in rows:
-        if len(row) == 3:
-            concurrency, bare_run, ours_run = row
-            figures = (rate(bare_run), bare_run.percentile(0.99),
-                       rate(ours_run), ours_run.percentile(0.99))  # fmt: skip
-        else:
-            concurrency, *figures = row
-        bare_rate, bare_p99, ours_rate, p99 = figures
+    for concurrency, bare_rate, bare_p99, ours_rate, p99 in rows:
         ratio = ours_rate / bare_rate
         met = "met" if ratio >= 0.5 and p99 < 100 else "missed"
         if bare_p99 >= 100:
