@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from vocsvc import process_cache
@@ -245,19 +246,23 @@ def journey_snapshots(session: Session, keys: Collection[str]) -> dict[str, Jour
             _snapshots.confirm(engine, key, copy, read_at)
             found[key] = copy
         else:
-            found[key] = _load_snapshot(repo, key, version, read_at)
+            found[key] = _load_snapshot(repo, engine, key, version, read_at)
     return found
 
 
 def _load_snapshot(
-    repo: JourneyRepository, key: str, version: tuple[int, datetime], read_at: float
+    repo: JourneyRepository,
+    engine: Engine,
+    key: str,
+    version: tuple[int, datetime],
+    read_at: float,
 ) -> JourneySnapshot | None:
     journey = repo.get_by_key(key)
     if journey is None:
         return None
     snapshot = _snapshot_of(journey)
     if (snapshot.id, snapshot.updated_at) == version:  # not changed between the two reads
-        _snapshots.confirm(engine_of(repo.session), key, snapshot, read_at)
+        _snapshots.confirm(engine, key, snapshot, read_at)
     return snapshot
 
 
