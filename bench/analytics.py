@@ -14,16 +14,16 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
-from vocsvc.analytics.rollup import rebuild, set_zone
 from vocsvc.analytics.service import breakdown
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.db import build_engine
+from vocsvc.ingest.rollup import rebuild
+from vocsvc.installation.service import record_rollup_timezone
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.journeys.service import upsert_journey
@@ -85,7 +85,7 @@ def time_query(
     timings = []
     with Session(engine) as session:
         if not use_rollup:  # a zone the rollup was not counted in forces the GROUP BY path
-            set_zone(session, ZoneInfo("UTC"))
+            record_rollup_timezone(session, "UTC")
         journey = JourneyRepository(session).get_by_key("retail")
         assert journey is not None
         for _ in range(repeats + 1):

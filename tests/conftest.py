@@ -14,12 +14,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from tests.support import fresh_postgres_schema, override_sessions, reuse
-from vocsvc.analytics.rollup import ensure_rollup
 from vocsvc.app import create_app
 from vocsvc.auth.keys import Role
 from vocsvc.auth.service import create_key
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.db import build_engine
+from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade

@@ -14,13 +14,13 @@ from sqlalchemy.orm import sessionmaker
 from tests.support import fresh_postgres_schema
 from vocsvc import db
 from vocsvc.config import REPO_ROOT
+from vocsvc.ingest.pipeline import PublicAnswer, Submitted
+from vocsvc.ingest.writer import AnswerWriter
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade
 from vocsvc.models import Response
 from vocsvc.responses.schemas import PublicResponseIn
-from vocsvc.responses.service import PublicAnswer, Submitted
-from vocsvc.responses.writer import AnswerWriter
 
 
 @pytest.fixture

@@ -30,11 +30,12 @@ from vocsvc.config import Settings, get_settings
 from vocsvc.db import SessionDep
 from vocsvc.errors import TooManyRequests, VocError
 from vocsvc.gaps.endpoints import router as gaps_router
+from vocsvc.ingest.endpoints import public_router as ingest_public
+from vocsvc.ingest.endpoints import router as ingest_router
+from vocsvc.ingest.writer import get_answer_writer
 from vocsvc.journeys.endpoints import public_router as journeys_public
 from vocsvc.journeys.endpoints import router as journeys_router
-from vocsvc.responses.endpoints import public_router as responses_public
 from vocsvc.responses.endpoints import router as responses_router
-from vocsvc.responses.writer import get_answer_writer
 from vocsvc.reviews.endpoints import router as reviews_router
 from vocsvc.security.admission import AdmissionMiddleware
 from vocsvc.security.middleware import (
@@ -104,8 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
     routers = (
         journeys_public,
-        responses_public,
+        ingest_public,
         journeys_router,
+        ingest_router,
         responses_router,
         analytics_router,
         assessments_router,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from vocsvc.analytics.rollup import ensure_rollup
 from vocsvc.auth.keys import Role
 from vocsvc.auth.service import ensure_key
 from vocsvc.config import Settings
 from vocsvc.db import get_sessionmaker
+from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.migrate import upgrade
 
 

@@ -171,17 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     scheduler = sub.add_parser("scheduler", help="run the job scheduler (one per deployment)")
     scheduler.set_defaults(handler=_scheduler)
 
-    for register in _domain_commands():
-        register(sub)
+    _domain_commands(sub)
     return parser
 
 
-def _domain_commands() -> list[
-    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
-]:
-    from vocsvc.text.cli import register as text_commands
+def _domain_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from vocsvc.sentiment import cli as sentiment_cli
+    from vocsvc.text import cli as text_cli
 
-    return [text_commands]
+    sentiment_cli.register(text_cli.register(sub))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

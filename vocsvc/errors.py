@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request: the field (dotted path) and what is wrong with it."""
+
+    field: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+def pydantic_problems(errors: Iterable[Any]) -> list[Problem]:
+    """Turn pydantic error dicts into field/message problems."""
+    problems = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ()) if p != "body"]
+        problems.append(Problem(".".join(loc) or "(body)", error.get("msg", "invalid")))
+    return problems
+
+
+def summary(problems: Iterable[Problem]) -> str:
+    """The problems in one line, for an error's message."""
+    return "; ".join(f"{p.field}: {p.message}" for p in problems)
 
 
 class VocError(Exception):

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vocsvc.alerts.scheduled import evaluate_alerts
 from vocsvc.alerts.service import evaluate
+from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.models import Alert, WebhookDelivery
 from vocsvc.responses.schemas import ImportedResponseIn
-from vocsvc.responses.service import import_bulk
 from vocsvc.stats import (
     Summary,
     nps_difference,
@@ -194,7 +194,7 @@ def test_negative_share_rise(
     retail: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("vocsvc.responses.enrich.get_backend", lambda _name: FakeSentiment())
+    monkeypatch.setattr("vocsvc.ingest.enrich.get_backend", lambda _name: FakeSentiment())
     rule(client, keys, kind="negative_share_rise", touchpoint="delivery")
     load(session, "delivery", AUG, 35, comment="送货很快")
     load(session, "delivery", AUG, 5, comment="服务太差")

@@ -5,8 +5,8 @@ from fastapi.testclient import TestClient
 from scipy import stats as scipy_stats
 from sqlalchemy.orm import Session
 
+from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.responses.schemas import ImportedResponseIn
-from vocsvc.responses.service import import_bulk
 from vocsvc.stats import nps_interval
 
 Headers = dict[str, dict[str, str]]

@@ -43,7 +43,7 @@ class FakeSentiment:
 
 @pytest.fixture
 def fake_sentiment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vocsvc.responses.enrich.get_backend", lambda _name: FakeSentiment())
+    monkeypatch.setattr("vocsvc.ingest.enrich.get_backend", lambda _name: FakeSentiment())
 
 
 # --- opening -----------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from scipy import stats as scipy_stats
 from sqlalchemy.orm import Session
 
+from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.responses.schemas import ImportedResponseIn
-from vocsvc.responses.service import import_bulk
 
 Headers = dict[str, dict[str, str]]
 AT = "2026-08-01T10:00:00+08:00"

@@ -11,11 +11,11 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from vocsvc.config import REPO_ROOT, get_settings
+from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.models import Journey, ReviewReport, SchedulerJob
 from vocsvc.responses.schemas import ImportedResponseIn
-from vocsvc.responses.service import import_bulk
 from vocsvc.reviews.scheduled import generate_quarterly_reviews
 from vocsvc.scheduler import QUARTERLY_REVIEWS, configure
 

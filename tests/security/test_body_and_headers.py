@@ -139,7 +139,7 @@ def test_internal_errors_carry_the_headers_too(make_client: MakeClient, monkeypa
     def explode(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("vocsvc.journeys.service.journey_snapshot", explode)
+    monkeypatch.setattr("vocsvc.journeys.service.journey_snapshot", explode)  # the survey route's
     response = client.get("/v1/public/journeys/retail/touchpoints/checkout/survey")
     assert response.status_code == 500
     assert response.headers["x-content-type-options"] == "nosniff"

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from vocsvc import process_cache
 from vocsvc.config import REPO_ROOT, get_settings
-from vocsvc.journeys import service
+from vocsvc.journeys import snapshots
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.journeys.service import upsert_journey
+from vocsvc.journeys.snapshots import Catalog
 from vocsvc.models import Journey, Response
 from vocsvc.process_cache import engine_of
-from vocsvc.responses.validation import Catalog
 
 Headers = dict[str, dict[str, str]]
 
@@ -71,8 +71,8 @@ def test_a_changed_survey_is_used_at_once(
 
 
 def test_unknown_journeys_are_not_cached(session: Session) -> None:
-    assert service.journey_snapshot(session, "nope") is None
-    assert service._snapshots.any_age(engine_of(session), "nope") is None
+    assert snapshots.journey_snapshot(session, "nope") is None
+    assert snapshots._snapshots.any_age(engine_of(session), "nope") is None
 
 
 def test_a_batch_checks_all_its_journeys_with_one_query(
@@ -109,16 +109,16 @@ def test_a_change_made_elsewhere_is_seen_once_the_window_passed(
         return original(self, keys)
 
     monkeypatch.setattr(JourneyRepository, "versions", counting)
-    before = service.journey_snapshot(session, "retail")
+    before = snapshots.journey_snapshot(session, "retail")
     assert before is not None and len(asked) == 1
     # Another process changes the journey: no upsert_journey here to forget this copy.
     changed_at = before.updated_at + timedelta(seconds=5)
     session.execute(update(Journey).where(Journey.key == "retail").values(updated_at=changed_at))
     session.commit()
     clock[0] += get_settings().catalog_recheck_seconds * 0.9
-    assert service.journey_snapshot(session, "retail") is before
+    assert snapshots.journey_snapshot(session, "retail") is before
     assert len(asked) == 1  # trusted: no query
     clock[0] += get_settings().catalog_recheck_seconds * 0.2
-    after = service.journey_snapshot(session, "retail")
+    after = snapshots.journey_snapshot(session, "retail")
     assert len(asked) == 2 and after is not None
     assert after.updated_at.replace(tzinfo=None) == changed_at.replace(tzinfo=None)

@@ -26,12 +26,12 @@ from schemathesis.generation import GenerationMode
 from sqlalchemy.orm import Session
 
 from tests.support import fresh_postgres_schema, override_sessions
-from vocsvc.analytics.rollup import ensure_rollup
 from vocsvc.app import create_app
 from vocsvc.auth.keys import Role
 from vocsvc.auth.service import ensure_key
 from vocsvc.config import REPO_ROOT, Settings
 from vocsvc.db import build_engine
+from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.journeys.loader import load_journey_dir
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade

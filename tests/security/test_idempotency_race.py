@@ -7,11 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vocsvc.errors import InvalidInput
+from vocsvc.ingest.pipeline import PublicAnswer, Submitted, submit_public_batch
 from vocsvc.models import Response, ResponseDailyCount
-from vocsvc.responses import service
 from vocsvc.responses.repository import ResponseRepository
 from vocsvc.responses.schemas import PublicResponseIn
-from vocsvc.responses.service import PublicAnswer, Submitted, submit_public_batch
+
+
+def submit_one(session: Session, answer: PublicAnswer) -> Submitted:
+    [result] = submit_public_batch(session, [answer])
+    assert isinstance(result, Submitted), result
+    return result
 
 
 def answer(key: str | None, **fields: object) -> PublicAnswer:
@@ -33,7 +38,7 @@ def nps_counted(session: Session) -> int:
 def test_a_replay_is_found_by_the_insert_itself(
     session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = service.submit_public(session, answer("race-1", nps=9).item, "race-1")
+    first = submit_one(session, answer("race-1", nps=9))
     assert first.created
     # A valid replay is not looked up first: the insert's ON CONFLICT finds it (as it does for
     # a retry racing in on another connection), and only then is its id looked up.
@@ -45,7 +50,7 @@ def test_a_replay_is_found_by_the_insert_itself(
         return original(self, keys)
 
     monkeypatch.setattr(ResponseRepository, "ids_for_idempotency_keys", spy)
-    again = service.submit_public(session, answer("race-1", nps=9).item, "race-1")
+    again = submit_one(session, answer("race-1", nps=9))
     assert again == Submitted(first.id, created=False)
     assert {"race-1"} in lookups
     assert stored(session) == 1
@@ -53,7 +58,7 @@ def test_a_replay_is_found_by_the_insert_itself(
 
 
 def test_one_batch_sorts_out_every_kind_of_answer(session: Session, retail: str) -> None:
-    earlier = service.submit_public(session, answer("old", nps=7).item, "old")
+    earlier = submit_one(session, answer("old", nps=7))
     results = submit_public_batch(
         session,
         [

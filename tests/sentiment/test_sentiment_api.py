@@ -51,7 +51,7 @@ def test_scoring_failure_loses_nothing_and_rescore_fills_in(
         def score(self, _texts: Any) -> Any:
             raise RuntimeError("model file unreadable")
 
-    monkeypatch.setattr("vocsvc.responses.enrich.get_backend", lambda _name: Broken())
+    monkeypatch.setattr("vocsvc.ingest.enrich.get_backend", lambda _name: Broken())
     answer = {
         "journey": "retail",
         "touchpoint": "checkout",

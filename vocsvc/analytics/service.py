@@ -18,9 +18,9 @@ from vocsvc.analytics.repository import (
     SentimentSums,
     Window,
 )
-from vocsvc.analytics.rollup import aligned, rollup_zone
 from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, PeriodOut, SentimentRow
 from vocsvc.config import get_settings
+from vocsvc.installation.service import rollup_timezone
 from vocsvc.models import Journey
 from vocsvc.periods import Period
 from vocsvc.stats import (
@@ -224,7 +224,7 @@ def load_score_counts(
         exact = (
             by in ("stage", "touchpoint", "journey")
             and all(aligned(start, tz) and aligned(end, tz) for start, end in windows)
-            and rollup_zone(repo.session) == tz.key
+            and rollup_timezone(repo.session) == tz.key
         )
         if not exact:
             return repo.score_counts(journey_id, metric, by, windows)
@@ -232,6 +232,12 @@ def load_score_counts(
         return repo.score_counts_from_rollup(journey_id, metric, by, days)
 
     return load
+
+
+def aligned(moment: datetime, tz: ZoneInfo) -> bool:
+    """True when `moment` is a local midnight, i.e. a rollup day boundary."""
+    local = moment.astimezone(tz)
+    return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
 
 
 def _local_day(moment: datetime, tz: ZoneInfo) -> date:

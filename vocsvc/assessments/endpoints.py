@@ -12,9 +12,8 @@ from vocsvc.assessments.schemas import AssessmentIn, AssessmentOut
 from vocsvc.assessments.service import parse_assessment_csv, record_assessment
 from vocsvc.auth.dependencies import AssessorKey
 from vocsvc.db import SessionDep
-from vocsvc.errors import InvalidInput, MalformedJSON
+from vocsvc.errors import InvalidInput, MalformedJSON, pydantic_problems
 from vocsvc.params import RawBodyDep
-from vocsvc.responses.validation import pydantic_problems
 
 router = APIRouter(prefix="/v1", tags=["gaps"])
 

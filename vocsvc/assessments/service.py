@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from vocsvc.assessments.repository import AssessmentRepository
 from vocsvc.assessments.schemas import AssessmentIn, AssessmentOut, RatingIn
 from vocsvc.config import get_settings
-from vocsvc.errors import InvalidInput
+from vocsvc.errors import InvalidInput, pydantic_problems
 from vocsvc.journeys.service import get_journey
+from vocsvc.journeys.snapshots import journey_snapshot
 from vocsvc.models import utcnow
 from vocsvc.periods import parse_period
-from vocsvc.responses.validation import Catalog, pydantic_problems
 
 
 def record_assessment(session: Session, assessment: AssessmentIn) -> AssessmentOut:
@@ -28,13 +28,13 @@ def record_assessment(session: Session, assessment: AssessmentIn) -> AssessmentO
         raise InvalidInput(
             str(error), details=[{"field": "period", "message": str(error)}]
         ) from None
-    catalog = Catalog(session)
+    snapshot = journey_snapshot(session, journey.key)
     bad: list[dict[str, Any]] = []
     latest: dict[tuple[int, str], dict[str, Any]] = {}
     now = utcnow()
     for index, rating in enumerate(assessment.ratings):
         problems = []
-        tp = catalog.touchpoint(journey, rating.touchpoint)
+        tp = snapshot.touchpoint(rating.touchpoint) if snapshot else None
         if tp is None:
             problems.append(
                 {

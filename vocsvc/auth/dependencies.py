@@ -1,7 +1,7 @@
 """Role checks for routes: `Depends(require(Role.viewer))`.
 
 A request authenticates with an API key header or, failing that, with the dashboard's signed
-session cookie (`vocsvc.web.session`). A header always wins over the cookie.
+session cookie (`vocsvc.auth.sessions`). A header always wins over the cookie.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from fastapi import Cookie, Depends, Header, Request
 
 from vocsvc.auth.keys import Role
 from vocsvc.auth.service import verify_key
+from vocsvc.auth.sessions import COOKIE_NAME, key_for_token
 from vocsvc.db import SessionDep
 from vocsvc.errors import Forbidden, Unauthorized
 from vocsvc.models import ApiKey
-from vocsvc.web.session import COOKIE_NAME, key_for_token
 
 
 def _presented_key(authorization: str | None, x_api_key: str | None) -> str:

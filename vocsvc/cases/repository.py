@@ -12,7 +12,6 @@ from sqlalchemy import (
     Float,
     Select,
     and_,
-    bindparam,
     case,
     func,
     insert,
@@ -36,27 +35,13 @@ class CaseFilter:
 
 
 @dataclass(frozen=True)
-class TouchpointInfo:
-    journey: str
-    stage: str
-    touchpoint: str
-    owner: str
-
-
-@dataclass(frozen=True)
 class DepartmentCounts:
     open: int
     not_contacted: int
     closed: int
 
 
-# Statements run on ingest, built once (compiled once) and executed on the connection.
-_TOUCHPOINTS = (
-    select(Touchpoint.id, Journey.key, Stage.key, Touchpoint.key, Touchpoint.owner)
-    .join(Stage, Touchpoint.stage_id == Stage.id)
-    .join(Journey, Touchpoint.journey_id == Journey.id)
-    .where(Touchpoint.id.in_(bindparam("ids", expanding=True)))
-)
+# Run on ingest: built once (compiled once) and executed on the connection.
 _INSERT_CASES = insert(FollowUpCase).returning(FollowUpCase.id, sort_by_parameter_order=True)
 
 
@@ -65,16 +50,6 @@ class CaseRepository:
         self.session = session
 
     # --- opening ---
-
-    def touchpoints(self, ids: set[int]) -> dict[int, TouchpointInfo]:
-        """Keys and owning department of touchpoints, by id."""
-        if not ids:
-            return {}
-        rows = self.session.connection().execute(_TOUCHPOINTS, {"ids": sorted(ids)})
-        return {
-            tp_id: TouchpointInfo(journey, stage, tp, owner or "")
-            for tp_id, journey, stage, tp, owner in rows
-        }
 
     def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert cases (column dicts) in one statement; their ids in the rows' order."""

@@ -10,13 +10,13 @@ open none either: a call-back months later is not a follow-up.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from vocsvc.cases.repository import CaseFilter, CaseRepository, TouchpointInfo
+from vocsvc.cases.repository import CaseFilter, CaseRepository
 from vocsvc.cases.schemas import (
     CaseDetail,
     CaseEventOut,
@@ -29,6 +29,7 @@ from vocsvc.cases.schemas import (
 from vocsvc.errors import Conflict, InvalidInput, NotFound
 from vocsvc.models import CaseEvent, FollowUpCase, utcnow
 from vocsvc.periods import Period
+from vocsvc.responses.records import NewResponse, StoredResponse
 from vocsvc.responses.schemas import AnswerOut
 from vocsvc.text.redact import redact_text
 from vocsvc.webhooks import service as webhooks
@@ -42,48 +43,44 @@ FOLLOW_UP_WINDOW = timedelta(days=30)
 NEXT_STATUS = {"open": "contacted", "contacted": "resolved"}
 
 
-def follow_up_reasons(row: Mapping[str, Any]) -> list[str]:
+def follow_up_reasons(response: NewResponse) -> list[str]:
     """Why an answer calls for a follow-up (empty: it does not)."""
     reasons = []
-    if row.get("nps") is not None and row["nps"] <= NPS_DETRACTOR_MAX:
+    if response.nps is not None and response.nps <= NPS_DETRACTOR_MAX:
         reasons.append(f"nps<={NPS_DETRACTOR_MAX}")
-    if row.get("csat") is not None and row["csat"] <= CSAT_LOW_MAX:
+    if response.csat is not None and response.csat <= CSAT_LOW_MAX:
         reasons.append(f"csat<={CSAT_LOW_MAX}")
-    if row.get("sentiment") is not None and row["sentiment"] < SENTIMENT_NEGATIVE_BELOW:
+    if response.sentiment is not None and response.sentiment < SENTIMENT_NEGATIVE_BELOW:
         reasons.append(f"sentiment<{SENTIMENT_NEGATIVE_BELOW}")
     return reasons
 
 
-def needs_case(row: Mapping[str, Any], now: datetime) -> bool:
+def needs_case(response: NewResponse, now: datetime) -> bool:
     """A contactable, recent detractor (see the module docstring)."""
     return (
-        bool(row.get("respondent_hash"))
-        and now - row["submitted_at"] <= FOLLOW_UP_WINDOW
-        and bool(follow_up_reasons(row))
+        bool(response.respondent_hash)
+        and now - response.submitted_at <= FOLLOW_UP_WINDOW
+        and bool(follow_up_reasons(response))
     )
 
 
 def open_cases(
-    session: Session,
-    answers: Sequence[tuple[Mapping[str, Any], int]],
-    touchpoints: Mapping[int, TouchpointInfo],
-    now: datetime,
-    webhook_ids: Sequence[int],
+    session: Session, stored: Sequence[StoredResponse], now: datetime, webhook_ids: Sequence[int]
 ) -> list[FollowUpCase]:
-    """Open a case per (response row, response id); queue `case.opened` for `webhook_ids`."""
+    """Open a case per stored response; queue `case.opened` for `webhook_ids`."""
     rows = [
         {
-            "response_id": response_id,
-            "journey_id": row["journey_id"],
-            "stage_id": row["stage_id"],
-            "touchpoint_id": row["touchpoint_id"],
-            "department": touchpoints[row["touchpoint_id"]].owner,
-            "reasons": follow_up_reasons(row),
+            "response_id": s.id,
+            "journey_id": s.response.journey_id,
+            "stage_id": s.response.stage_id,
+            "touchpoint_id": s.response.touchpoint_id,
+            "department": s.touchpoint.owner,
+            "reasons": follow_up_reasons(s.response),
             "status": "open",
             "opened_at": now,
             "updated_at": now,
         }
-        for row, response_id in answers
+        for s in stored
     ]
     if not rows:
         return []
@@ -92,9 +89,9 @@ def open_cases(
     if not webhook_ids:
         return cases  # nobody subscribed: no payloads to build
     events = []
-    for case, (row, _) in zip(cases, answers, strict=True):
-        info = touchpoints[row["touchpoint_id"]]
-        out = _out(case, info.journey, info.stage, info.touchpoint, row.get("respondent_hash"))
+    for case, s in zip(cases, stored, strict=True):
+        tp = s.touchpoint
+        out = _out(case, tp.journey_key, tp.stage_key, tp.key, s.response.respondent_hash)
         events.append(out.model_dump(mode="json"))
     webhooks.emit(session, webhooks.CASE_OPENED, events, webhook_ids)
     return cases

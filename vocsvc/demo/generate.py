@@ -19,12 +19,12 @@ from vocsvc.demo.phrases import (
     PHRASES,
     POSITIVE_CLOSERS,
 )
+from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.journeys.loader import load_journey_dir
 from vocsvc.journeys.schemas import JourneyDef
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.models import Response
 from vocsvc.responses.schemas import ImportedResponseIn
-from vocsvc.responses.service import import_bulk
 
 DAILY_VOLUME = {"retail": 60, "b2b_procurement": 6}
 # Touchpoint quality at the start and end of the year (−1 … 1): the stories a CX manager finds.

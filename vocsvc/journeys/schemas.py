@@ -26,6 +26,9 @@ SCALES: dict[str, tuple[int, int]] = {
     "ces": (1, 7),
     "importance": (1, 5),
 }
+# A comment's length after control characters are dropped: the widget and the hosted page get it
+# with the survey (`comment_max_length`), the API refuses longer ones.
+COMMENT_MAX_LENGTH = 2000
 
 DEFAULT_PROMPTS_ZH: dict[str, str] = {
     "nps": "您有多大可能向朋友或同事推荐我们？",
@@ -171,3 +174,4 @@ class PublicSurveyOut(BaseModel):
     touchpoint_name: str
     survey_version: int
     questions: list[SurveyQuestionOut]
+    comment_max_length: int = COMMENT_MAX_LENGTH

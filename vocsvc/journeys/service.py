@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from types import MappingProxyType
-
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from vocsvc import process_cache
 from vocsvc.errors import NotFound
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.journeys.schemas import (
@@ -29,8 +22,8 @@ from vocsvc.journeys.schemas import (
     TouchpointDef,
     TouchpointOut,
 )
+from vocsvc.journeys.snapshots import JourneySnapshot, forget_snapshot_on_commit, journey_snapshot
 from vocsvc.models import Journey, Stage, SurveyVersion, Touchpoint, utcnow
-from vocsvc.process_cache import ProcessCopies, engine_of, forget_on_commit
 
 
 def upsert_journey(session: Session, definition: JourneyDef) -> tuple[Journey, bool]:
@@ -48,7 +41,7 @@ def upsert_journey(session: Session, definition: JourneyDef) -> tuple[Journey, b
         None if definition.allowed_origins is None else list(definition.allowed_origins)
     )
     journey.updated_at = utcnow()  # other processes see their copy is out of date
-    forget_on_commit(session, _snapshots, definition.key)
+    forget_snapshot_on_commit(session, definition.key)
 
     stages_by_key = {s.key: s for s in journey.stages}
     touchpoints_by_key = {t.key: t for t in repo.touchpoints_of(journey.id)}
@@ -168,136 +161,6 @@ def list_journeys(session: Session) -> list[JourneySummary]:
     ]
 
 
-def active_touchpoint(session: Session, journey: Journey, key: str) -> Touchpoint:
-    """The journey's active touchpoint `key`, or NotFound."""
-    tp = JourneyRepository(session).touchpoint(journey.id, key)
-    if tp is None or not tp.active or tp.current_survey is None:
-        raise NotFound(f"journey '{journey.key}' has no touchpoint '{key}'")
-    return tp
-
-
-# --- snapshots: what the public routes need of a journey, cached per process ---------------------
-
-
-@dataclass(frozen=True)
-class TouchpointSnapshot:
-    id: int
-    key: str
-    name: str
-    stage_id: int
-    stage_key: str
-    stage_name: str
-    owner: str  # the owning department
-    active: bool
-    survey_id: int | None
-    survey_version: int | None
-    questions: tuple[str, ...]
-    prompts: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class JourneySnapshot:
-    """An immutable copy of a journey's survey definitions, as of `updated_at`."""
-
-    id: int
-    key: str
-    name: str
-    updated_at: datetime
-    allowed_origins: tuple[str, ...] | None
-    touchpoints: Mapping[str, TouchpointSnapshot]
-
-
-_snapshots: ProcessCopies[JourneySnapshot] = ProcessCopies(limit=256)
-
-
-def journey_snapshot(session: Session, key: str) -> JourneySnapshot | None:
-    """The journey `key` for answering and showing surveys, or None when there is none."""
-    return journey_snapshots(session, [key])[key]
-
-
-def journey_snapshots(session: Session, keys: Collection[str]) -> dict[str, JourneySnapshot | None]:
-    """The journeys `keys` (None for each that does not exist), with one small query at most.
-
-    A copy confirmed within `catalog_recheck_seconds` is used without a query (see
-    vocsvc.process_cache). The others are checked with one query of each journey's (id,
-    updated_at); a journey, its stages, touchpoints and surveys are loaded again only when they
-    differ. Every definition change goes through `upsert_journey`, which moves `updated_at`.
-    """
-    engine = engine_of(session)
-    found: dict[str, JourneySnapshot | None] = {}
-    to_check = []
-    for key in keys:
-        copy = _snapshots.fresh(engine, key)
-        if copy is None:
-            to_check.append(key)
-        else:
-            found[key] = copy
-    if not to_check:
-        return found
-    read_at = process_cache.now()
-    repo = JourneyRepository(session)
-    versions = repo.versions(to_check)
-    for key in to_check:
-        version = versions.get(key)
-        copy = _snapshots.any_age(engine, key)
-        if version is None:
-            found[key] = None  # unknown journeys are not kept: any string could be asked for
-        elif copy is not None and (copy.id, copy.updated_at) == version:
-            _snapshots.confirm(engine, key, copy, read_at)
-            found[key] = copy
-        else:
-            found[key] = _load_snapshot(repo, engine, key, version, read_at)
-    return found
-
-
-def _load_snapshot(
-    repo: JourneyRepository,
-    engine: Engine,
-    key: str,
-    version: tuple[int, datetime],
-    read_at: float,
-) -> JourneySnapshot | None:
-    journey = repo.get_by_key(key)
-    if journey is None:
-        return None
-    snapshot = _snapshot_of(journey)
-    if (snapshot.id, snapshot.updated_at) == version:  # not changed between the two reads
-        _snapshots.confirm(engine, key, snapshot, read_at)
-    return snapshot
-
-
-def _snapshot_of(journey: Journey) -> JourneySnapshot:
-    touchpoints: dict[str, TouchpointSnapshot] = {}
-    for stage in journey.stages:
-        for tp in stage.touchpoints:
-            survey = tp.current_survey
-            touchpoints[tp.key] = TouchpointSnapshot(
-                id=tp.id,
-                key=tp.key,
-                name=tp.name,
-                stage_id=stage.id,
-                stage_key=stage.key,
-                stage_name=stage.name,
-                owner=tp.owner or "",
-                active=tp.active,
-                survey_id=survey.id if survey else None,
-                survey_version=survey.version if survey else None,
-                questions=tuple(survey.questions) if survey else (),
-                prompts=MappingProxyType(
-                    {str(k): str(v) for k, v in (survey.prompts or {}).items()} if survey else {}
-                ),
-            )
-    origins = journey.allowed_origins
-    return JourneySnapshot(
-        id=journey.id,
-        key=journey.key,
-        name=journey.name,
-        updated_at=journey.updated_at,
-        allowed_origins=None if origins is None else tuple(origins),
-        touchpoints=MappingProxyType(touchpoints),
-    )
-
-
 def public_journey(session: Session, key: str) -> JourneySnapshot:
     """The journey `key` as the public routes see it, or NotFound."""
     snapshot = journey_snapshot(session, key)
@@ -313,8 +176,8 @@ def public_survey(session: Session, journey_key: str, touchpoint_key: str) -> Pu
 
 def survey_of(journey: JourneySnapshot, touchpoint_key: str) -> PublicSurveyOut:
     """The questions of one of `journey`'s active touchpoints, or NotFound."""
-    tp = journey.touchpoints.get(touchpoint_key)
-    if tp is None or not tp.active or tp.survey_id is None or tp.survey_version is None:
+    tp = journey.touchpoint(touchpoint_key)
+    if tp is None or tp.survey_version is None:
         raise NotFound(f"journey '{journey.key}' has no touchpoint '{touchpoint_key}'")
     questions = [
         SurveyQuestionOut(

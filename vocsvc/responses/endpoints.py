@@ -1,120 +1,23 @@
-"""Response routes: public submission, bulk import, listing and CSV export."""
+"""Response routes: listing and CSV export (answers come in through vocsvc.ingest)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
-from pydantic import ValidationError
 
-from vocsvc.auth.dependencies import AdminKey, ViewerKey
+from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
-from vocsvc.db import SessionDep, StreamSessionDep, UnitOfWorkDep
-from vocsvc.errors import InvalidInput, MalformedJSON
-from vocsvc.journeys.service import JourneySnapshot, get_journey
-from vocsvc.params import PeriodDep, RawBodyDep
-from vocsvc.responses import service
-from vocsvc.responses.csv_io import csv_lines, parse_import_csv
+from vocsvc.db import SessionDep, StreamSessionDep
+from vocsvc.journeys.service import get_journey
+from vocsvc.params import PeriodDep
+from vocsvc.responses.csv_io import csv_lines
 from vocsvc.responses.repository import ResponseFilter, ResponseRepository
-from vocsvc.responses.schemas import (
-    CreatedOut,
-    ImportedResponseIn,
-    InsertedOut,
-    PublicResponseIn,
-    ResponseOut,
-    ResponsePage,
-)
-from vocsvc.responses.validation import Problem, pydantic_problems
-from vocsvc.responses.writer import get_answer_writer
-from vocsvc.security.guard import require_allowed_origin
+from vocsvc.responses.schemas import ResponseOut, ResponsePage
 
 router = APIRouter(prefix="/v1", tags=["responses"])
-public_router = APIRouter(prefix="/v1/public", tags=["public"])
-
-# No NUL: PostgreSQL text cannot hold it (HTTP parsers refuse it too, but not every client).
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", max_length=128, pattern=r"^[^\x00]*$")
-]
-
-
-@public_router.post("/responses", response_model=CreatedOut, status_code=status.HTTP_201_CREATED)
-async def submit_response(
-    item: PublicResponseIn,
-    request: Request,
-    unit_of_work: UnitOfWorkDep,
-    idempotency_key: IdempotencyKey = None,
-) -> CreatedOut:
-    """Store a customer's answer. The 201 is sent only after the answer is committed.
-
-    A journey with `allowed_origins` takes answers from browsers only on those origins (403).
-    """
-
-    def check_origin(journey: JourneySnapshot) -> None:
-        require_allowed_origin(request, journey.key, journey.allowed_origins)
-
-    answer = service.PublicAnswer(item, idempotency_key, check_origin)
-    submitted = await get_answer_writer().submit(answer, unit_of_work)
-    return CreatedOut(id=submitted.id)
-
-
-BULK_BODY_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["responses"],
-                    "properties": {
-                        "responses": {
-                            "type": "array",
-                            "items": ImportedResponseIn.model_json_schema(),
-                        }
-                    },
-                }
-            },
-            "text/csv": {"schema": {"type": "string"}},
-        },
-    }
-}
-
-
-@router.post(
-    "/responses/bulk",
-    response_model=InsertedOut,
-    status_code=status.HTTP_201_CREATED,
-    openapi_extra=BULK_BODY_DOC,
-)
-def bulk_import(raw: RawBodyDep, session: SessionDep, _key: AdminKey) -> InsertedOut:
-    """Import answers collected elsewhere (JSON or CSV); all rows are stored or none."""
-    text, content_type = raw
-    if content_type.startswith("text/csv"):
-        items = parse_import_csv(text)
-    else:
-        items = _parse_bulk_json(text)
-    return InsertedOut(inserted=service.import_bulk(session, items))
-
-
-def _parse_bulk_json(text: str) -> list[ImportedResponseIn | list[Problem]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise MalformedJSON(f"body is not valid JSON: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("responses"), list):
-        raise InvalidInput('expected {"responses": [...]} with at least one row')
-    rows = data["responses"]
-    if not rows or len(rows) > 50_000:
-        raise InvalidInput("'responses' must hold 1 to 50,000 rows")
-    parsed: list[ImportedResponseIn | list[Problem]] = []
-    for row in rows:
-        try:
-            parsed.append(ImportedResponseIn.model_validate(row))
-        except ValidationError as error:
-            parsed.append(pydantic_problems(error.errors()))
-    return parsed
 
 
 def response_filter(

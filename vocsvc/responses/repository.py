@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from vocsvc.models import InstanceSecret, Response, Stage, SurveyVersion, Touchpoint
+from vocsvc.models import Response, Stage, SurveyVersion, Touchpoint
+from vocsvc.responses.records import NewResponse
 from vocsvc.sqlutil import insert_for_dialect
 
 
@@ -42,18 +43,13 @@ class ResponseRepository:
         rows = self.session.connection().execute(_IDS_FOR_KEYS, {"keys": sorted(keys)})
         return {str(key): int(i) for key, i in rows}
 
-    def add(self, response: Response) -> Response:
-        self.session.add(response)
-        self.session.flush()
-        return response
-
-    def insert_public(self, rows: Sequence[dict[str, Any]]) -> list[int | None]:
-        """Insert answers (rows with an "idempotency_key", unique among them) in at most two
-        statements; each row's new id, or None where another answer already has its key."""
+    def insert_public(self, responses: Sequence[NewResponse]) -> list[int | None]:
+        """Insert answers (idempotency keys unique among them) in at most two statements; each
+        one's new id, or None where another answer already has its key."""
         # Core on the connection: the ORM's bulk-insert path costs more than the insert itself.
         connection = self.session.connection()
-        keyed = [row for row in rows if row["idempotency_key"] is not None]
-        keyless = [row for row in rows if row["idempotency_key"] is None]
+        keyed = [r.values() for r in responses if r.idempotency_key is not None]
+        keyless = [r for r in responses if r.idempotency_key is None]
         by_key: dict[str, int] = {}
         if keyed:
             # ON CONFLICT DO NOTHING returns only the rows it inserted: matched up by key.
@@ -61,14 +57,13 @@ class ResponseRepository:
             by_key = {str(key): int(new_id) for new_id, key in inserted}
         keyless_ids = iter(self.insert_many(keyless) if keyless else [])
         return [
-            by_key.get(row["idempotency_key"])
-            if row["idempotency_key"] is not None
-            else next(keyless_ids)
-            for row in rows
+            by_key.get(r.idempotency_key) if r.idempotency_key is not None else next(keyless_ids)
+            for r in responses
         ]
 
-    def insert_many(self, rows: Sequence[dict[str, Any]]) -> list[int]:
-        """Insert rows in one batched statement; returns their ids in the rows' order."""
+    def insert_many(self, responses: Sequence[NewResponse]) -> list[int]:
+        """Insert responses in one batched statement; returns their ids in the same order."""
+        rows = [r.values() for r in responses]
         return [int(i) for i in self.session.connection().execute(_INSERT, rows).scalars()]
 
     def listing(self, flt: ResponseFilter, *, before_id: int | None, limit: int) -> list[Any]:
@@ -107,18 +102,6 @@ class ResponseRepository:
         if flt.channel:
             stmt = stmt.where(Response.channel == flt.channel)
         return stmt
-
-
-class SecretRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get(self, name: str) -> str | None:
-        return self.session.scalar(select(InstanceSecret.value).where(InstanceSecret.name == name))
-
-    def add(self, name: str, value: str) -> None:
-        self.session.add(InstanceSecret(name=name, value=value))
-        self.session.flush()
 
 
 _INSERT = insert(Response).returning(Response.id, sort_by_parameter_order=True)

@@ -45,12 +45,6 @@ class ImportedResponseIn(AnswerFields):
     submitted_at: datetime
 
 
-class BulkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    responses: list[ImportedResponseIn] = Field(min_length=1, max_length=50_000)
-
-
 class CreatedOut(BaseModel):
     id: int
 

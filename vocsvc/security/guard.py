@@ -6,24 +6,26 @@ from collections.abc import Sequence
 
 from starlette.requests import Request
 
-from vocsvc.errors import Forbidden
 from vocsvc.security.middleware import CORS_REFUSED
-from vocsvc.security.origins import origin_allowed
+from vocsvc.security.origins import CallerOrigin, OriginNotAllowed, check_origin
 
 
-class OriginNotAllowed(Forbidden):
-    code = "origin_not_allowed"
+def caller_origin(request: Request) -> CallerOrigin:
+    """The request's Origin header and the origin this service is reached at (its hosted
+    survey pages post from there)."""
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return CallerOrigin(request.headers.get("origin"), own)
 
 
-def own_origin(request: Request) -> str:
-    """The origin this service is reached at (its hosted survey pages post from there)."""
-    return f"{request.url.scheme}://{request.url.netloc}"
+def refuse_cors(request: Request) -> None:
+    """Answer this request without CORS headers (the browser then hides the answer too)."""
+    setattr(request.state, CORS_REFUSED, True)
 
 
 def require_allowed_origin(request: Request, journey: str, allowed: Sequence[str] | None) -> None:
     """Refuse (403, and no CORS headers) a browser origin the journey does not list."""
-    origin = request.headers.get("origin")
-    if origin_allowed(origin, own_origin(request), allowed):
-        return
-    setattr(request.state, CORS_REFUSED, True)
-    raise OriginNotAllowed(f"journey '{journey}' does not accept requests from {origin}")
+    try:
+        check_origin(caller_origin(request), journey, allowed)
+    except OriginNotAllowed:
+        refuse_cors(request)
+        raise

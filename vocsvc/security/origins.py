@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from vocsvc.errors import Forbidden
 
 # scheme://host[:port], as browsers send it in the Origin header (no path, no trailing slash).
 _ORIGIN_RE = re.compile(
@@ -40,3 +43,21 @@ def origin_allowed(origin: str | None, own_origin: str, allowed: Sequence[str] |
         return True
     candidate = origin.strip().lower()
     return candidate == own_origin.lower() or candidate in allowed
+
+
+class OriginNotAllowed(Forbidden):
+    code = "origin_not_allowed"
+
+
+@dataclass(frozen=True)
+class CallerOrigin:
+    """Where a browser request came from: its Origin header and the origin we are reached at."""
+
+    origin: str | None
+    own_origin: str
+
+
+def check_origin(caller: CallerOrigin, journey: str, allowed: Sequence[str] | None) -> None:
+    """Refuse (OriginNotAllowed) a browser origin the journey does not list."""
+    if not origin_allowed(caller.origin, caller.own_origin, allowed):
+        raise OriginNotAllowed(f"journey '{journey}' does not accept requests from {caller.origin}")

@@ -1,6 +1,6 @@
-"""`vocsvc text train|rescore` and `vocsvc sentiment` (registered into the main CLI by register()).
+"""`vocsvc text train` and `vocsvc sentiment` (registered into the main CLI by register()).
 
-vocsvc.text stays free of database and web imports: `rescore` imports them when it runs.
+Only text work that needs no database lives here; `text rescore` is vocsvc.sentiment's.
 """
 
 from __future__ import annotations
@@ -9,13 +9,17 @@ import argparse
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, TypeAlias
 
 _BATCH = 512  # lines scored per call: keeps memory flat and output flowing on long inputs
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the `text` and `sentiment` commands; each sets `handler(args) -> exit code`."""
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def register(subparsers: Commands) -> Commands:
+    """Add the `text` and `sentiment` commands (each sets `handler(args) -> exit code`);
+    returns the `text` group, for other domains' text commands."""
     text = subparsers.add_parser("text", help="Chinese text analytics")
     text_commands = text.add_subparsers(dest="text_command", required=True)
     train = text_commands.add_parser("train", help="train the sentiment model and write it")
@@ -24,13 +28,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     train.add_argument("--out", type=Path, default=None, help="model file (default models/...)")
     train.set_defaults(handler=_train)
-    rescore = text_commands.add_parser(
-        "rescore", help="re-score stored comments scored by another model version (or unscored)"
-    )
-    rescore.add_argument(
-        "--only-missing", action="store_true", help="only comments that have no score yet"
-    )
-    rescore.set_defaults(handler=_rescore)
 
     sentiment = subparsers.add_parser(
         "sentiment", help="print P(positive) for each UTF-8 line on stdin, in order"
@@ -38,26 +35,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sentiment.add_argument("--backend", choices=("own", "snownlp"), default="own")
     sentiment.add_argument("--model", type=Path, default=None, help="model file for --backend own")
     sentiment.set_defaults(handler=_sentiment)
+    return text_commands
 
 
 def _train(args: argparse.Namespace) -> int:
     from vocsvc.text import train  # scipy import only when training
 
     return train.run_train(args)
-
-
-def _rescore(args: argparse.Namespace) -> int:
-    from vocsvc.config import get_settings
-    from vocsvc.db import get_sessionmaker
-    from vocsvc.sentiment.service import rescore
-    from vocsvc.text.sentiment import get_backend
-
-    version = get_backend(get_settings().sentiment_backend).version
-    with get_sessionmaker()() as session, session.begin():  # commits when the block ends
-        count = rescore(session, only_missing=args.only_missing)
-    what = "unscored comments" if args.only_missing else "comments without a current score"
-    print(f"rescored {count} {what} with {version}")
-    return 0
 
 
 def _lines(stream: BinaryIO) -> Iterator[str]:

@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.auth.service import verify_key
+from vocsvc.auth.sessions import COOKIE_NAME, LIFETIME_SECONDS, issue_token, key_for_token
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.periods import period_of
 from vocsvc.web.security import html_headers
-from vocsvc.web.session import COOKIE_NAME, LIFETIME_SECONDS, issue_token, key_for_token
 from vocsvc.web.templating import render
 
 router = APIRouter(prefix="/dashboard", tags=["web"], include_in_schema=False)

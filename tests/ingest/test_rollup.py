@@ -9,13 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from vocsvc.analytics import rollup
 from vocsvc.analytics.repository import AnalyticsRepository
 from vocsvc.config import get_settings
+from vocsvc.ingest import rollup
+from vocsvc.ingest.pipeline import import_bulk
+from vocsvc.installation.service import rollup_timezone
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.periods import parse_period
 from vocsvc.responses.schemas import ImportedResponseIn
-from vocsvc.responses.service import import_bulk
 
 TOUCHPOINTS = ["checkout", "returns", "fresh_produce", "hotline", "parking", "word_of_mouth"]
 
@@ -91,7 +92,7 @@ def test_rebuild_in_another_zone(session: Session, retail: str) -> None:
     assert journey is not None
     berlin = ZoneInfo("Europe/Berlin")  # has DST, unlike Shanghai
     assert rollup.ensure_rollup(session, berlin) == 400
-    assert rollup.rollup_zone(session) == "Europe/Berlin"
+    assert rollup_timezone(session) == "Europe/Berlin"
     assert rollup.ensure_rollup(session, berlin) is None  # nothing to do the second time
     repo = AnalyticsRepository(session)
     start = datetime(2026, 4, 1, tzinfo=berlin)

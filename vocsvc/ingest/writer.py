@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from vocsvc import process_cache
 from vocsvc.db import UnitOfWork
-from vocsvc.responses.service import PublicAnswer, Submitted, submit_public_batch
+from vocsvc.ingest.pipeline import PublicAnswer, Submitted, submit_public_batch
 
 MAX_BATCH = 64
 

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from tests.support import reuse
 from vocsvc.db import UnitOfWork, committing
+from vocsvc.ingest import rollup
+from vocsvc.ingest.pipeline import PublicAnswer, Submitted
+from vocsvc.ingest.writer import AnswerWriter
 from vocsvc.models import Response
-from vocsvc.responses import service
+from vocsvc.responses.records import StoredResponse
 from vocsvc.responses.schemas import PublicResponseIn
-from vocsvc.responses.service import PublicAnswer, Submitted
-from vocsvc.responses.writer import AnswerWriter
 
 
 def committing_after(gate: threading.Event, session: Session) -> UnitOfWork:
@@ -73,14 +74,14 @@ def test_answers_queued_during_a_write_share_the_next_transaction(
 def test_a_batch_that_fails_is_retried_answer_by_answer(
     session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = service.rollup.record
+    original = rollup.record
 
-    def fail_on_zero(session: Session, rows: list[dict[str, Any]], tz: Any) -> None:
-        if any(row["nps"] == 0 for row in rows):
+    def fail_on_zero(session: Session, stored: list[StoredResponse], tz: Any) -> None:
+        if any(s.response.nps == 0 for s in stored):
             raise RuntimeError("the database refused this one")
-        original(session, rows, tz)
+        original(session, stored, tz)
 
-    monkeypatch.setattr(service.rollup, "record", fail_on_zero)
+    monkeypatch.setattr(rollup, "record", fail_on_zero)
     answers = [answer(n, f"f-{n}") for n in range(1, 6)] + [answer(0)]
     results = submit_queued(AnswerWriter(), answers, session)
     *good, bad = results

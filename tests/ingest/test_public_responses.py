@@ -146,7 +146,7 @@ def test_internal_error_leaks_no_trace(
     def explode(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("secret internals at /srv/app.py line 42")
 
-    monkeypatch.setattr("vocsvc.responses.service.respondent_secret", explode)
+    monkeypatch.setattr("vocsvc.ingest.pipeline.respondent_hash_key", explode)
     response = client.post("/v1/public/responses", json=answer(nps=9))
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vocsvc.auth.sessions import COOKIE_NAME, LIFETIME_SECONDS, issue_token
 from vocsvc.models import ApiKey, utcnow
-from vocsvc.web.session import COOKIE_NAME, LIFETIME_SECONDS, issue_token
 
 Headers = dict[str, dict[str, str]]
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

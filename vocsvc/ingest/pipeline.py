@@ -1,0 +1,221 @@
+"""The one path an answer takes into the store, for customers' answers and bulk imports alike.
+
+    clean once → resolve against the journey snapshot → enrich once (redact, score)
+      → insert → StoredResponse → after_store (cases, webhook events, rollup)
+
+Public answers are enriched before resolving: redaction and scoring are CPU work, done before
+the batch's first query, so no connection or SQLite write lock is held meanwhile. An import is
+resolved first: one bad row refuses all, before any of its comments is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from vocsvc.config import get_settings
+from vocsvc.errors import InvalidInput, Problem, VocError, summary
+from vocsvc.ingest.after_store import after_store
+from vocsvc.ingest.enrich import Enriched, enrich_comments
+from vocsvc.ingest.resolve import (
+    Resolved,
+    check_submitted_at,
+    clean_comment,
+    comment_fits,
+    resolve,
+)
+from vocsvc.installation.service import hash_respondent, respondent_hash_key
+from vocsvc.journeys.snapshots import Catalog
+from vocsvc.models import utcnow
+from vocsvc.responses.records import NewResponse, StoredResponse
+from vocsvc.responses.repository import ResponseRepository
+from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
+from vocsvc.security.origins import CallerOrigin, check_origin
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """One customer's answer as posted, with the origin of the page that posted it."""
+
+    item: PublicResponseIn
+    idempotency_key: str | None = None
+    caller: CallerOrigin | None = None  # None: not from a browser route (no origin to check)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    id: int
+    created: bool
+
+
+def submit_public_batch(
+    session: Session, answers: Sequence[PublicAnswer]
+) -> list[Submitted | Exception]:
+    """Store answers in the session's transaction; each bad answer gets its own error, alone.
+
+    A replayed Idempotency-Key (earlier, or twice in this batch) is answered with the first
+    answer's id, even when the replay would no longer pass the survey's checks.
+    """
+    comments = [clean_comment(a.item.comment) for a in answers]
+    enriched = enrich_comments([c if comment_fits(c) else None for c in comments])
+    keys = [(a.idempotency_key or "").strip() or None for a in answers]  # "" is no key
+    catalog = Catalog(session)
+    catalog.load({a.item.journey for a in answers})
+    results: list[Submitted | Exception | None] = [None] * len(answers)
+    valid: dict[int, tuple[Resolved, Enriched]] = {}
+    for index, answer in enumerate(answers):
+        try:
+            valid[index] = (_resolve_public(answer, comments[index], catalog), enriched[index])
+        except VocError as error:  # this answer fails, the batch goes on
+            results[index] = error
+    repo = ResponseRepository(session)
+    # Only refused answers are looked up before inserting: replays among the valid ones are
+    # found by the insert itself (ON CONFLICT), so a batch without errors costs no look-up.
+    refused = [k for k, r in zip(keys, results, strict=True) if k and isinstance(r, InvalidInput)]
+    replayed = repo.ids_for_idempotency_keys(refused)
+    for index, key in enumerate(keys):
+        if key in replayed and isinstance(results[index], InvalidInput):
+            results[index] = Submitted(replayed[key], created=False)
+    if valid:
+        hash_key = respondent_hash_key(session)
+        now = utcnow()
+        new = {
+            i: _new_response(r, e, hash_key, "public", now, now, keys[i])
+            for i, (r, e) in valid.items()
+        }
+        stored = _insert_public(repo, new, {i: r for i, (r, _) in valid.items()}, results)
+        after_store(session, stored)
+    return [r if r is not None else RuntimeError("an answer got no result") for r in results]
+
+
+def _resolve_public(answer: PublicAnswer, comment: str, catalog: Catalog) -> Resolved:
+    journey = catalog.journey(answer.item.journey)
+    if answer.caller is not None and journey is not None:
+        check_origin(answer.caller, journey.key, journey.allowed_origins)
+    resolved, problems = resolve(answer.item, comment, catalog)
+    if resolved is None:
+        raise InvalidInput(summary(problems), details=[p.to_dict() for p in problems])
+    return resolved
+
+
+def _insert_public(
+    repo: ResponseRepository,
+    new: dict[int, NewResponse],
+    resolved: dict[int, Resolved],
+    results: list[Submitted | Exception | None],
+) -> list[StoredResponse]:
+    """Insert the answers (by index), fill in their results; returns those stored."""
+    first_with_key: dict[str, int] = {}
+    inserts: list[tuple[int, NewResponse]] = []
+    repeats: list[tuple[int, int]] = []
+    # In key order: two batches holding the same keys lock them in the same order (no deadlock).
+    for index in sorted(new, key=lambda i: new[i].idempotency_key or ""):
+        key = new[index].idempotency_key
+        if key is not None and key in first_with_key:  # a retry of an answer in this batch
+            repeats.append((index, first_with_key[key]))
+            continue
+        if key is not None:
+            first_with_key[key] = index
+        inserts.append((index, new[index]))
+    new_ids = repo.insert_public([response for _, response in inserts])
+    # Keys already taken: replays of answers stored earlier (or racing in on another connection).
+    taken = [r.idempotency_key for (_, r), i in zip(inserts, new_ids, strict=True) if i is None]
+    first_ids = repo.ids_for_idempotency_keys([k for k in taken if k is not None])
+    stored: list[StoredResponse] = []
+    for (index, response), new_id in zip(inserts, new_ids, strict=True):
+        key = response.idempotency_key
+        if new_id is not None:
+            results[index] = Submitted(new_id, created=True)
+            stored.append(StoredResponse(new_id, response, resolved[index].touchpoint))
+        elif key is not None and key in first_ids:
+            results[index] = Submitted(first_ids[key], created=False)
+        else:
+            results[index] = RuntimeError("an answer was neither stored nor found under its key")
+    for index, first_index in repeats:
+        first = results[first_index]
+        results[index] = (
+            Submitted(first.id, created=False) if isinstance(first, Submitted) else first
+        )
+    return stored
+
+
+def import_bulk(session: Session, items: Sequence[ImportedResponseIn | list[Problem]]) -> int:
+    """Store all rows or none; the error lists every bad row with its index and reasons."""
+    catalog = Catalog(session)
+    catalog.load({item.journey for item in items if not isinstance(item, list)})
+    now = utcnow()
+    tz = get_settings().tz
+    bad: list[dict[str, object]] = []
+    accepted: list[tuple[Resolved, datetime]] = []
+    for index, item in enumerate(items):
+        if isinstance(item, list):
+            bad.append({"index": index, "errors": [p.to_dict() for p in item]})
+            continue
+        submitted_at = item.submitted_at
+        if submitted_at.tzinfo is None:  # naive times in imports are local to the service zone
+            submitted_at = submitted_at.replace(tzinfo=tz)
+        resolved, problems = resolve(item, clean_comment(item.comment), catalog)
+        future = check_submitted_at(submitted_at, now)
+        if future:
+            problems.append(future)
+        if resolved is None or problems:
+            bad.append({"index": index, "errors": [p.to_dict() for p in problems]})
+        else:
+            accepted.append((resolved, submitted_at))
+    if bad:
+        raise InvalidInput(
+            f"{len(bad)} of {len(items)} rows are invalid; nothing was stored", details=bad
+        )
+    enriched = enrich_comments([r.comment for r, _ in accepted])
+    hash_key = respondent_hash_key(session)
+    new = [
+        _new_response(r, e, hash_key, "import", at, now, None)
+        for (r, at), e in zip(accepted, enriched, strict=True)
+    ]
+    ids = ResponseRepository(session).insert_many(new)
+    after_store(
+        session,
+        [
+            StoredResponse(i, response, r.touchpoint)
+            for i, response, (r, _) in zip(ids, new, accepted, strict=True)
+        ],
+    )
+    return len(new)
+
+
+def _new_response(
+    resolved: Resolved,
+    enriched: Enriched,
+    hash_key: str,
+    source: str,
+    submitted_at: datetime,
+    received_at: datetime,
+    idempotency_key: str | None,
+) -> NewResponse:
+    tp = resolved.touchpoint
+    assert tp.survey_id is not None  # resolve() takes only surveyed touchpoints
+    scores = resolved.scores
+    return NewResponse(
+        journey_id=resolved.journey_id,
+        stage_id=tp.stage_id,
+        touchpoint_id=tp.id,
+        survey_version_id=tp.survey_id,
+        nps=scores.get("nps"),
+        csat=scores.get("csat"),
+        ces=scores.get("ces"),
+        importance=scores.get("importance"),
+        comment=enriched.comment,
+        sentiment=enriched.sentiment,
+        sentiment_label=enriched.sentiment_label,
+        sentiment_model=enriched.sentiment_model,
+        respondent_hash=hash_respondent(hash_key, resolved.respondent),
+        segment=resolved.segment,
+        channel=resolved.channel,
+        source=source,
+        submitted_at=submitted_at,
+        received_at=received_at,
+        idempotency_key=idempotency_key,
+    )

@@ -1,0 +1,1 @@
+"""What one installation keeps about itself: its secrets and the zone its rollup was counted in."""

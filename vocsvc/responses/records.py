@@ -1,0 +1,54 @@
+"""A response as the store writes it and as it comes back stored: typed, not column dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vocsvc.journeys.snapshots import TouchpointSnapshot
+
+SCORE_FIELDS = ("nps", "csat", "ces", "importance")
+
+
+@dataclass(frozen=True, slots=True)
+class NewResponse:
+    """One answer ready to insert: resolved to ids, its comment redacted and scored."""
+
+    journey_id: int
+    stage_id: int
+    touchpoint_id: int
+    survey_version_id: int
+    nps: int | None
+    csat: int | None
+    ces: int | None
+    importance: int | None
+    comment: str | None
+    sentiment: float | None
+    sentiment_label: str | None
+    sentiment_model: str | None
+    respondent_hash: str | None
+    segment: str | None
+    channel: str | None
+    source: str
+    submitted_at: datetime
+    received_at: datetime
+    idempotency_key: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        """The column values of the insert."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def score(self, metric: str) -> int | None:
+        """The answer to one scored question (nps, csat, ces, importance), or None."""
+        value: int | None = getattr(self, metric)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A response just committed to the store, with the touchpoint it was given to."""
+
+    id: int
+    response: NewResponse
+    touchpoint: TouchpointSnapshot
