@@ -28,6 +28,7 @@ run: install
 lint: install
 	.venv/bin/ruff check vocsvc tests bench
 	.venv/bin/ruff format --check vocsvc tests bench
+	.venv/bin/lint-imports
 
 typecheck: install
 	.venv/bin/mypy vocsvc

@@ -27,7 +27,6 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     surveys_dir: Path = REPO_ROOT / "surveys"
     sentiment_backend: str = "own"
-    max_comment_length: int = 2000
     max_body_bytes: int = 2_000_000
     # Public routes (/v1/public/*, /s/*): requests per client IP and touchpoint per minute (0
     # turns rate limiting off), and per client IP over all public routes (default 5x the first).

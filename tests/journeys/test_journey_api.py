@@ -118,3 +118,9 @@ def test_public_survey(client: TestClient, retail: str) -> None:
     csat = body["questions"][1]
     assert csat["prompt"] == "您对本次结账体验满意吗？" and (csat["min"], csat["max"]) == (1, 5)
     assert client.get(f"/v1/public/journeys/{retail}/touchpoints/nope/survey").status_code == 404
+    # The widget limits the comment box with the same number the API checks.
+    limit = body["comment_max_length"]
+    base = {"journey": retail, "touchpoint": "checkout"}
+    ok = client.post("/v1/public/responses", json={**base, "comment": "好" * limit})
+    too_long = client.post("/v1/public/responses", json={**base, "comment": "好" * (limit + 1)})
+    assert (ok.status_code, too_long.status_code) == (201, 422)

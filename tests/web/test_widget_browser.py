@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
+
 if TYPE_CHECKING:  # fixtures come from tests/web/conftest.py
     from tests.web.conftest import LiveServer, Tab
 
@@ -56,7 +58,10 @@ def test_answer_by_keyboard_and_clicks_lands_in_database(
     ).first.focus()
     page.keyboard.press("End")
     comment = marker()
-    widget.get_by_role("textbox").fill(comment)
+    box = widget.get_by_role("textbox")
+    # The limit comes with the survey: the one rule the API applies.
+    assert box.get_attribute("maxlength") == str(COMMENT_MAX_LENGTH)
+    box.fill(comment)
     # Host-page styles do not leak into the widget (Shadow DOM + all: initial).
     submit = widget.get_by_role("button", name="提交")
     assert submit.evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(255, 0, 0)"

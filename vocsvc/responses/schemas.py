@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
+
 ShortText = Field(default=None, max_length=64)
 
 
@@ -19,7 +21,8 @@ class AnswerFields(BaseModel):
     csat: StrictInt | None = None
     ces: StrictInt | None = None
     importance: StrictInt | None = None
-    comment: str | None = Field(default=None, max_length=20_000)
+    # Raw text, before control characters are dropped; the limit that counts is checked after.
+    comment: str | None = Field(default=None, max_length=10 * COMMENT_MAX_LENGTH)
     respondent: str | None = Field(default=None, max_length=200)
     segment: str | None = ShortText
     channel: str | None = ShortText

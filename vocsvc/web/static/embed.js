@@ -138,7 +138,7 @@
     var comment = null;
     survey.questions.forEach(function (q) {
       if (q.min != null && q.max != null) { form.appendChild(scale(q, answers)); return; }
-      comment = el("textarea", { id: "c", maxlength: "2000", rows: "3", "aria-describedby": "e-" + q.id });
+      comment = el("textarea", { id: "c", maxlength: String(survey.comment_max_length), rows: "3", "aria-describedby": "e-" + q.id });
       form.appendChild(el("div", { "class": "q" }, [el("label", { "class": "p", "for": "c", text: EN ? q.prompt_en : q.prompt }), comment, el("div", { "class": "e", id: "e-" + q.id })]));
     });
     [info, msg, go].forEach(function (e) { form.appendChild(e); });

@@ -1,0 +1,1 @@
+"""How answers get in: one pipeline for customers' answers and bulk imports (see pipeline.py)."""
