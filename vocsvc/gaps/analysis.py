@@ -23,8 +23,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
-from vocsvc.stats import CorrelationEstimate, Summary, benjamini_hochberg, mean_interval, welch_test
-from vocsvc.stats._common import rnd, sig
+from vocsvc.stats import (
+    CorrelationEstimate,
+    Summary,
+    benjamini_hochberg,
+    mean_interval,
+    rnd,
+    sig,
+    welch_test,
+)
 
 Pair = tuple[Summary | None, Summary | None]
 
