@@ -10,14 +10,8 @@ import numpy.typing as npt
 import pytest
 from scipy import stats as sps
 
-from vocsvc.gaps.analysis import (
-    CONCENTRATE,
-    KEEP_UP,
-    LOW_PRIORITY,
-    OVERKILL,
-    TouchpointRatings,
-    analyse_gaps,
-)
+from vocsvc.gaps.analysis import TouchpointRatings, analyse_gaps
+from vocsvc.gaps.quadrants import CONCENTRATE, KEEP_UP, LOW_PRIORITY, OVERKILL
 from vocsvc.stats import Summary
 
 

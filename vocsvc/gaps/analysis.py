@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, ClassVar
 
+from vocsvc.gaps.quadrants import quadrant_for
 from vocsvc.stats import (
     CorrelationEstimate,
     Summary,
@@ -34,11 +35,6 @@ from vocsvc.stats import (
 )
 
 Pair = tuple[Summary | None, Summary | None]
-
-CONCENTRATE = "concentrate_here"
-KEEP_UP = "keep_up_the_good_work"
-LOW_PRIORITY = "low_priority"
-OVERKILL = "possible_overkill"
 
 
 class _Jsonable:
@@ -201,9 +197,7 @@ def _gaps(pairs: Sequence[Pair], alpha: float, confidence: float) -> list[Gap | 
 
 
 def _quadrant(imp: float, perf: float, imp_cross: float, perf_cross: float) -> str:
-    if imp >= imp_cross:
-        return CONCENTRATE if perf < perf_cross else KEEP_UP
-    return LOW_PRIORITY if perf < perf_cross else OVERKILL
+    return quadrant_for(important=imp >= imp_cross, performing=perf >= perf_cross).key
 
 
 def _weighted(gaps: Sequence[Gap]) -> float | None:
