@@ -147,6 +147,10 @@ def test_report_errors(client: TestClient, keys: Headers, retail: str) -> None:
     viewer = keys["viewer"]
     assert client.get("/v1/journeys/retail/reports/2026Q3.pdf", headers=viewer).status_code == 422
     assert client.get("/v1/journeys/retail/reports/Q3.json", headers=viewer).status_code == 422
+    # The review compares with the quarter before, which year 1's first quarter does not have.
+    first = client.get("/v1/journeys/retail/reports/0001Q1.json", headers=viewer)
+    assert first.status_code == 422 and "years 1 to 9999" in first.json()["message"]
+    assert first.json()["details"] == [{"field": "report", "message": first.json()["message"]}]
     assert client.get("/v1/journeys/nope/reports/2026Q3.json", headers=viewer).status_code == 404
     assert client.get("/v1/journeys/retail/reports/2026Q3.json").status_code == 401
 

@@ -10,7 +10,7 @@ from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.errors import InvalidInput
 from vocsvc.journeys.service import get_journey
-from vocsvc.periods import parse_period
+from vocsvc.periods import invalid_period, parse_period
 from vocsvc.reviews.schemas import ReviewOut
 from vocsvc.reviews.service import get_review
 
@@ -29,12 +29,9 @@ def get_report(
     label, _, fmt = report.partition(".")
     if fmt not in ("", "json", "html"):
         raise InvalidInput(f"unknown report format '.{fmt}': use .json or .html")
-    try:
+    with invalid_period("report"):
         period = parse_period(label, get_settings().tz)
-    except ValueError as error:
-        raise InvalidInput(
-            str(error), details=[{"field": "report", "message": str(error)}]
-        ) from None
+        period.previous()  # the review compares with it
     review = get_review(session, get_journey(session, journey), period)
     if fmt == "html":
         return HTMLResponse(review.html)
