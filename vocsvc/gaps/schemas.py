@@ -1,31 +1,16 @@
-"""Response shapes of the gap analysis; they read the analysis' dataclasses by attribute.
-
-Means, gaps and scores carry 3 decimals, correlations 4, p- and q-values 4 significant figures
-(a q of 1e-30 must not read 0); NaN and infinities become null.
-"""
+"""Response shapes of the gap analysis; they read the analysis' dataclasses by attribute."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
-
-from vocsvc.stats import rnd, sig
-
-
-def _three(value: float | None) -> float | None:
-    return rnd(value, 3)
-
-
-def _four(value: float | None) -> float | None:
-    return rnd(value, 4)
-
-
-Decimal3 = Annotated[float, AfterValidator(_three)]  # for values that are always finite
-Decimal3OrNull = Annotated[float | None, AfterValidator(_three)]
-Decimal4 = Annotated[float, AfterValidator(_four)]
-Significant = Annotated[float, AfterValidator(sig)]
-SignificantOrNull = Annotated[float | None, AfterValidator(sig)]
+from vocsvc.json_numbers import (
+    Decimal3,
+    Decimal3OrNull,
+    Decimal4,
+    Significant,
+    SignificantOrNull,
+)
 
 
 class _FromAttributes(BaseModel):

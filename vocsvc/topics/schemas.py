@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from vocsvc.analytics.schemas import PeriodOut
-from vocsvc.stats import rnd
+from vocsvc.json_numbers import Decimal3, Decimal4
 
 TopicsBy = Literal["stage", "touchpoint"]
 Polarity = Literal["negative", "positive"]
-
-
-def _four(value: float) -> float | None:
-    return rnd(value, 4)
-
-
-def _three(value: float) -> float | None:
-    return rnd(value, 3)
 
 
 class TermOut(BaseModel):
@@ -28,8 +20,8 @@ class TermOut(BaseModel):
 
     term: str
     count: int  # comments of the group that use it
-    share: Annotated[float, AfterValidator(_four)]  # of the group's comments
-    score: Annotated[float, AfterValidator(_three)]
+    share: Decimal4  # of the group's comments
+    score: Decimal3
     examples: list[str]
 
 
