@@ -8,7 +8,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 from fastapi import FastAPI, Request
@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from psycopg.errors import NumericValueOutOfRange
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -53,6 +54,10 @@ from vocsvc.web.routes import install_web
 from vocsvc.webhooks.endpoints import router as webhooks_router
 
 log = logging.getLogger("vocsvc")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
 
 
 class VocApp(FastAPI):
@@ -124,11 +129,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app)
     _install_error_handlers(app)
 
-    @app.get("/healthz", tags=["ops"])
-    def healthz(session: SessionDep) -> dict[str, str]:
+    @app.get("/healthz", tags=["ops"], response_model=Health)
+    def healthz(session: SessionDep) -> Health:
         """200 when the database answers."""
         session.execute(text("SELECT 1"))
-        return {"status": "ok"}
+        return Health(status="ok")
 
     return app
 

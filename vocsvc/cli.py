@@ -74,8 +74,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import json
-
     from vocsvc.bootstrap import prepare_database
     from vocsvc.db import get_sessionmaker
     from vocsvc.errors import NotFound
@@ -96,11 +94,7 @@ def _report(args: argparse.Namespace) -> int:
         except NotFound as error:
             print(error.message, file=sys.stderr)
             return 2
-    text = (
-        review.html
-        if args.format == "html"
-        else json.dumps(review.content, ensure_ascii=False, indent=2)
-    )
+    text = review.html if args.format == "html" else review.content.model_dump_json(indent=2)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:

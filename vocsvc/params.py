@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 
 from vocsvc.config import get_settings
 from vocsvc.errors import InvalidInput, PayloadTooLarge
-from vocsvc.periods import Period, date_range, parse_period
+from vocsvc.periods import Period, date_range, invalid_period, parse_period
 
 
 def period_query(
@@ -23,7 +23,7 @@ def period_query(
     before it that comparisons use, must lie within the years Python can represent (1 to 9999).
     """
     tz = get_settings().tz
-    try:
+    with invalid_period("period" if period else "from"):
         if period:
             chosen = parse_period(period, tz)
         elif from_ or to:
@@ -33,12 +33,6 @@ def period_query(
         else:
             return None
         chosen.previous()
-    except (ValueError, OverflowError) as error:
-        message = str(error)
-        if isinstance(error, OverflowError) or "out of range" in message:
-            message = "the period, or the one before it, lies outside years 1 to 9999"
-        field = "period" if period else "from"
-        raise InvalidInput(message, details=[{"field": field, "message": message}]) from None
     return chosen
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from vocsvc.errors import InvalidInput
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -71,3 +75,19 @@ def period_of(moment: datetime, kind: str, tz: ZoneInfo) -> Period:
     if kind == "year":
         return parse_period(str(local.year), tz)
     raise ValueError(f"unknown period kind '{kind}': use quarter, month or year")
+
+
+@contextmanager
+def invalid_period(field: str) -> Iterator[None]:
+    """Report a period that cannot be cut inside the block as bad input in request `field`.
+
+    Calendar arithmetic past years 1 to 9999 (a quarter's neighbour included) raises
+    ValueError or OverflowError; the client is told the allowed range, not Python's wording.
+    """
+    try:
+        yield
+    except (ValueError, OverflowError) as error:
+        message = str(error)
+        if isinstance(error, OverflowError) or "out of range" in message:
+            message = "the period, or the one before it, lies outside years 1 to 9999"
+        raise InvalidInput(message, details=[{"field": field, "message": message}]) from None

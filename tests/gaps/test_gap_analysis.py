@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -10,14 +9,9 @@ import numpy.typing as npt
 import pytest
 from scipy import stats as sps
 
-from vocsvc.gaps.analysis import (
-    CONCENTRATE,
-    KEEP_UP,
-    LOW_PRIORITY,
-    OVERKILL,
-    TouchpointRatings,
-    analyse_gaps,
-)
+from vocsvc.gaps.analysis import Gap, SideMean, TouchpointRatings, analyse_gaps
+from vocsvc.gaps.quadrants import CONCENTRATE, KEEP_UP, LOW_PRIORITY, OVERKILL
+from vocsvc.gaps.schemas import GapOut, SideMeanOut
 from vocsvc.stats import Summary
 
 
@@ -87,7 +81,6 @@ def test_gaps_match_scipy_welch_and_bh_on_raw_data() -> None:
             assert gap.significant == (q < 0.05)
     assert any(t.misjudged for t in result.touchpoints)
     assert not all(t.misjudged for t in result.touchpoints)
-    json.dumps(result.to_dict(), allow_nan=False)
 
 
 def test_ipa_quadrants_and_crosshairs() -> None:
@@ -170,10 +163,6 @@ def test_missing_and_degenerate_sides() -> None:
     assert not flat.performance_gap.significant
     assert empty.quadrant is None and empty.priority_score is None
     assert result.most_misjudging_department is None
-    d = result.to_dict()
-    json.dumps(d, allow_nan=False)
-    assert d["touchpoints"][0]["importance_gap"] is None
-    assert d["touchpoints"][1]["performance_gap"]["p_value"] is None
 
 
 def test_department_and_stage_summaries() -> None:
@@ -226,3 +215,13 @@ def test_weighted_means_by_effective_n() -> None:
 def test_duplicate_keys_rejected() -> None:
     with pytest.raises(ValueError, match="unique"):
         analyse_gaps([_tp("a", 1), _tp("a", 2)])
+
+
+def test_served_rounding() -> None:
+    """The API's shapes round means and gaps to 3 decimals, p and q to 4 significant figures."""
+    gap = Gap(1 / 3, math.nan, math.inf, 1.23456e-30, 0.000123456, 5, 7, True)
+    served = GapOut.model_validate(gap).model_dump()
+    assert served["value"] == 0.333 and served["ci_low"] is None and served["ci_high"] is None
+    assert served["p_value"] == 1.235e-30 and served["q_value"] == 0.0001235
+    side = SideMeanOut.model_validate(SideMean(4.56789, 3, 4.0001, None)).model_dump()
+    assert side == {"mean": 4.568, "n": 3, "ci_low": 4.0, "ci_high": None}

@@ -1,5 +1,8 @@
+import json
 import threading
+from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -7,20 +10,28 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from vocsvc.analytics import service as analytics_service
+from vocsvc.analytics import views as analytics_views
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.journeys.loader import load_journey_file
-from vocsvc.journeys.service import upsert_journey
-from vocsvc.models import Journey, ReviewReport, SchedulerJob
+from vocsvc.journeys.service import get_journey, upsert_journey
+from vocsvc.models import Journey, Response, ReviewReport, SchedulerJob
+from vocsvc.periods import parse_period
 from vocsvc.responses.schemas import ImportedResponseIn
+from vocsvc.reviews import builder
+from vocsvc.reviews.builder import build_review
 from vocsvc.reviews.scheduled import generate_quarterly_reviews
 from vocsvc.scheduler import QUARTERLY_REVIEWS, configure
 
 Headers = dict[str, dict[str, str]]
 TZ = get_settings().tz
+# The JSON review of the `quarter` data below, as the code before typed review content made it
+# (main at 17047de); it doubles as a snapshot stored by that code.
+RECORDED = Path(__file__).with_name("review_2026Q3.json")
 
 
 def answers(rng: np.random.Generator, at: str, checkout_bad: bool) -> list[ImportedResponseIn]:
@@ -47,6 +58,65 @@ def quarter(client: TestClient, session: Session, keys: Headers, retail: str) ->
                 "importance": 2, "performance": 5} for i in range(6)]  # fmt: skip
     body = {"journey": "retail", "period": "2026Q3", "ratings": ratings}
     assert client.post("/v1/assessments", json=body, headers=keys["assessor"]).status_code == 201
+
+
+@pytest.fixture
+def scored_quarter(session: Session, quarter: None) -> None:
+    """The quarter with the comment's sentiment fixed, so the review does not hang on the model."""
+    session.execute(
+        update(Response)
+        .where(Response.comment.is_not(None))
+        .values(sentiment=0.125, sentiment_label="negative")
+    )
+    session.commit()
+
+
+def test_a_review_computes_each_breakdown_once(
+    session: Session, scored_quarter: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: Counter[tuple[str, str]] = Counter()
+    real = analytics_service.breakdown
+
+    def counted(session: Session, journey: Journey, metric: str, by: Any, period: Any) -> Any:
+        calls[metric, by] += 1
+        return real(session, journey, metric, by, period)
+
+    for module in (analytics_service, analytics_views, builder):
+        if hasattr(module, "breakdown"):
+            monkeypatch.setattr(module, "breakdown", counted)
+    build_review(session, get_journey(session, "retail"), parse_period("2026Q3", TZ))
+    assert calls == {
+        ("nps", "stage"): 1,
+        ("csat", "stage"): 1,
+        ("sentiment", "stage"): 1,
+        ("nps", "touchpoint"): 1,
+        ("csat", "touchpoint"): 1,
+    }
+
+
+def test_review_content_is_what_it_was(
+    client: TestClient, keys: Headers, scored_quarter: None
+) -> None:
+    response = client.get("/v1/journeys/retail/reports/2026Q3.json", headers=keys["viewer"])
+    served = response.json()
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert served.pop("snapshot") is False
+    assert served.pop("generated_at") > recorded.pop("generated_at")
+    assert served == recorded
+
+
+def test_a_snapshot_stored_before_typed_content_still_serves(
+    client: TestClient, session: Session, keys: Headers, retail: str
+) -> None:
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    journey = get_journey(session, "retail")
+    html = "<!doctype html><p>季度复盘 (stored)</p>"
+    session.add(ReviewReport(journey_id=journey.id, period="2026Q3", content=recorded, html=html))
+    session.commit()
+    base = "/v1/journeys/retail/reports/2026Q3"
+    served = client.get(f"{base}.json", headers=keys["viewer"]).json()
+    assert served == {**recorded, "snapshot": True}
+    assert client.get(f"{base}.html", headers=keys["viewer"]).text == html
 
 
 def test_json_report(client: TestClient, keys: Headers, quarter: None) -> None:
@@ -77,6 +147,10 @@ def test_report_errors(client: TestClient, keys: Headers, retail: str) -> None:
     viewer = keys["viewer"]
     assert client.get("/v1/journeys/retail/reports/2026Q3.pdf", headers=viewer).status_code == 422
     assert client.get("/v1/journeys/retail/reports/Q3.json", headers=viewer).status_code == 422
+    # The review compares with the quarter before, which year 1's first quarter does not have.
+    first = client.get("/v1/journeys/retail/reports/0001Q1.json", headers=viewer)
+    assert first.status_code == 422 and "years 1 to 9999" in first.json()["message"]
+    assert first.json()["details"] == [{"field": "report", "message": first.json()["message"]}]
     assert client.get("/v1/journeys/nope/reports/2026Q3.json", headers=viewer).status_code == 404
     assert client.get("/v1/journeys/retail/reports/2026Q3.json").status_code == 401
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from vocsvc.gaps.quadrants import BY_KEY, QUADRANTS
+
 if TYPE_CHECKING:  # fixtures come from tests/web/conftest.py
     from tests.web.conftest import LiveServer, Tab
 
@@ -166,3 +168,64 @@ def test_sign_out_ends_the_session(desktop: Tab, live_server: LiveServer) -> Non
     assert [c for c in desktop.page.context.cookies() if c["name"] == "vocsvc_session"] == []
     desktop.page.goto(f"{live_server.url}/dashboard")
     desktop.page.wait_for_url("**/dashboard/sign-in")
+
+
+def _quadrant_drawing(tab: Tab) -> dict[str, Any]:
+    """The IPA view as drawn: corner labels, point colours, the table's tags."""
+    return tab.page.evaluate(
+        """() => ({
+          corners: Object.fromEntries([...document.querySelectorAll('#ipa text.quadrant')]
+            .map((t) => [t.dataset.quadrant, [t.textContent, t.getAttribute('fill')]])),
+          points: [...document.querySelectorAll('#ipa circle')].map((c) => c.getAttribute('fill')),
+          tags: [...document.querySelectorAll('#ipa-table .quadrant-tag[data-quadrant]')].map((t) =>
+            [t.dataset.quadrant, t.textContent, t.querySelector('circle').getAttribute('fill')]),
+        })"""
+    )  # fmt: skip
+
+
+def test_the_gap_view_shows_the_quadrants_the_review_shows(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    sign_in(desktop, live_server)
+    desktop.page.get_by_label("选择旅程").select_option("retail")
+    open_view(desktop, "gaps")
+    drawn = _quadrant_drawing(desktop)
+    assert drawn["corners"] == {q.key: [q.label, q.colour] for q in QUADRANTS}
+    assert drawn["points"] and set(drawn["points"]) <= {q.colour for q in QUADRANTS}
+    assert drawn["tags"] and all(
+        [BY_KEY[key].label, BY_KEY[key].colour] == [text, fill] for key, text, fill in drawn["tags"]
+    )
+    assert desktop.errors == []
+
+
+def test_the_dashboard_draws_with_the_definitions_it_is_served(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    """Served other quadrants and bands, the page follows them: it defines none of its own."""
+
+    def altered(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for index, quadrant in enumerate(body["quadrants"]):
+            quadrant.update(label=f"象限{index}", colour=f"#00000{index}")
+        good = body["score_bands"][0]
+        good.update(min_nps=-100, min_csat=1, description="全部良好")
+        route.fulfill(response=response, json=body)
+
+    desktop.page.route("**/dashboard/settings", altered)
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    panel = open_view(desktop, "map")
+    assert panel.locator(".bands li").first.inner_text() == "全部良好"
+    bands = page.evaluate(
+        "() => [...document.querySelectorAll('#map article.tp')].map((a) => a.classList[1])"
+    )
+    assert "good" in bands and set(bands) <= {"good", "none"}
+
+    open_view(desktop, "gaps")
+    drawn = _quadrant_drawing(desktop)
+    assert drawn["corners"] == {q.key: [f"象限{i}", f"#00000{i}"] for i, q in enumerate(QUADRANTS)}
+    assert set(drawn["points"]) <= {f"#00000{i}" for i in range(4)}
+    assert all(text.startswith("象限") for _, text, _ in drawn["tags"])
+    assert desktop.errors == []

@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
+from vocsvc.gaps.quadrants import QUADRANTS
+
 Headers = dict[str, dict[str, str]]
 
 
@@ -83,6 +85,24 @@ def test_static_files_are_served_with_nosniff(client: TestClient) -> None:
 
 def test_settings_need_a_key(client: TestClient) -> None:
     assert client.get("/dashboard/settings").status_code == 401
+
+
+def test_settings_serve_the_chart_definitions(client: TestClient, keys: Headers) -> None:
+    settings = client.get("/dashboard/settings", headers=keys["viewer"]).json()
+    assert settings["quadrants"] == [
+        {"key": q.key, "label": q.label, "colour": q.colour, "important": q.important,
+         "performing": q.performing}
+        for q in QUADRANTS
+    ]  # fmt: skip
+    bands = settings["score_bands"]
+    assert [(b["key"], b["min_nps"], b["min_csat"]) for b in bands] == [
+        ("good", 30, 4.2), ("fair", 0, 3.6), ("poor", None, None)
+    ]  # fmt: skip
+    assert [b["description"] for b in bands] == [
+        "良好：NPS ≥ 30，或（无 NPS 时）CSAT ≥ 4.2",
+        "一般：NPS 0–30，或 CSAT 3.6–4.2",
+        "较差：NPS < 0，或 CSAT < 3.6",
+    ]
 
 
 def test_qr_svg_points_at_the_hosted_page(client: TestClient, retail: str) -> None:

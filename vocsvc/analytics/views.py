@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
 from vocsvc.analytics.repository import AnalyticsRepository, GroupBy
 from vocsvc.analytics.schemas import (
+    CSATRow,
+    NPSRow,
     Overview,
     StageOverview,
     TargetMiss,
@@ -29,6 +31,29 @@ from vocsvc.models import Journey
 from vocsvc.periods import Period, period_of
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
+
+
+class Breakdowns:
+    """One journey's breakdowns for one period, each computed on first use and then reused."""
+
+    def __init__(self, session: Session, journey: Journey, period: Period | None) -> None:
+        self.session = session
+        self.journey = journey
+        self.period = period
+        self._computed: dict[tuple[str, GroupBy], tuple[Any, list[Any]]] = {}
+
+    def get(self, metric: str, by: GroupBy) -> tuple[Any, list[Any]]:
+        """(overall row, rows) of `metric` by `by`, as `breakdown` returns them."""
+        if (metric, by) not in self._computed:
+            found = breakdown(self.session, self.journey, metric, by, self.period)
+            self._computed[metric, by] = found
+        return self._computed[metric, by]
+
+    def nps(self, by: GroupBy) -> tuple[NPSRow, list[NPSRow]]:
+        return cast(tuple[NPSRow, list[NPSRow]], self.get("nps", by))
+
+    def csat(self, by: GroupBy) -> tuple[CSATRow, list[CSATRow]]:
+        return cast(tuple[CSATRow, list[CSATRow]], self.get("csat", by))
 
 
 def trend(
@@ -81,9 +106,15 @@ def _point(label: str, row: Any, metric: str) -> TrendPoint:
     )
 
 
-def overview(session: Session, journey: Journey, period: Period | None) -> Overview:
-    """Journey map in numbers: per stage NPS, CSAT, sentiment, n; weakest stage; missed targets."""
-    by_stage = {m: {r.key: r for r in breakdown(session, journey, m, "stage", period)[1]}
+def overview(
+    session: Session, journey: Journey, period: Period | None, computed: Breakdowns | None = None
+) -> Overview:
+    """Journey map in numbers: per stage NPS, CSAT, sentiment, n; weakest stage; missed targets.
+
+    `computed` lends breakdowns its caller has already made (a review makes them anyway).
+    """
+    computed = computed or Breakdowns(session, journey, period)
+    by_stage = {m: {r.key: r for r in computed.get(m, "stage")[1]}
                 for m in ("nps", "csat", "sentiment")}  # fmt: skip
     window = (period.start, period.end) if period else None
     counts = AnalyticsRepository(session).response_counts(journey.id, window)
@@ -106,7 +137,7 @@ def overview(session: Session, journey: Journey, period: Period | None) -> Overv
         stages=stages,
         weakest_stage=weakest,
         weakest_reason=reason,
-        moments_of_truth_below_target=_target_misses(session, journey, period),
+        moments_of_truth_below_target=_target_misses(computed),
     )
 
 
@@ -125,13 +156,15 @@ def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _target_misses(session: Session, journey: Journey, period: Period | None) -> list[TargetMiss]:
+def _target_misses(computed: Breakdowns) -> list[TargetMiss]:
     misses: list[TargetMiss] = []
-    moments = [g for g in journey_groups(journey, "touchpoint") if g.moment_of_truth and g.targets]
+    moments = [
+        g for g in journey_groups(computed.journey, "touchpoint") if g.moment_of_truth and g.targets
+    ]
     if not moments:
         return misses
     for metric in ("nps", "csat"):
-        rows = {r.key: r for r in breakdown(session, journey, metric, "touchpoint", period)[1]}
+        rows = {r.key: r for r in computed.get(metric, "touchpoint")[1]}
         for group in moments:
             target, row = group.targets.get(metric), rows.get(group.key)
             value = getattr(row, VALUE_FIELD[metric]) if row else None

@@ -16,18 +16,14 @@ from vocsvc.errors import InvalidInput, pydantic_problems
 from vocsvc.journeys.service import get_journey
 from vocsvc.journeys.snapshots import journey_snapshot
 from vocsvc.models import utcnow
-from vocsvc.periods import parse_period
+from vocsvc.periods import invalid_period, parse_period
 
 
 def record_assessment(session: Session, assessment: AssessmentIn) -> AssessmentOut:
     """Store every rating or, if any is invalid, none; the error lists every bad rating."""
     journey = get_journey(session, assessment.journey)
-    try:
+    with invalid_period("period"):
         period = parse_period(assessment.period, get_settings().tz).label
-    except ValueError as error:
-        raise InvalidInput(
-            str(error), details=[{"field": "period", "message": str(error)}]
-        ) from None
     snapshot = journey_snapshot(session, journey.key)
     bad: list[dict[str, Any]] = []
     latest: dict[tuple[int, str], dict[str, Any]] = {}

@@ -20,39 +20,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
-from typing import Any, ClassVar
+from dataclasses import dataclass, replace
 
-from vocsvc.stats import CorrelationEstimate, Summary, benjamini_hochberg, mean_interval, welch_test
-from vocsvc.stats._common import rnd, sig
+from vocsvc.gaps.quadrants import quadrant_for
+from vocsvc.stats import (
+    CorrelationEstimate,
+    Summary,
+    benjamini_hochberg,
+    mean_interval,
+    welch_test,
+)
 
 Pair = tuple[Summary | None, Summary | None]
-
-CONCENTRATE = "concentrate_here"
-KEEP_UP = "keep_up_the_good_work"
-LOW_PRIORITY = "low_priority"
-OVERKILL = "possible_overkill"
-
-
-class _Jsonable:
-    """Mixin giving dataclasses a JSON-friendly to_dict() (3 decimals; p/q to 4 sig. figures)."""
-
-    _extra: ClassVar[tuple[str, ...]] = ()  # properties to include besides the fields
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly dict; None for missing/NaN values."""
-        names = [f.name for f in fields(self)] + list(self._extra)  # type: ignore[arg-type]
-        return {name: _json(name, getattr(self, name)) for name in names}
-
-
-def _json(name: str, value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return sig(value) if name in ("p_value", "q_value") else rnd(value, 3)
-    if isinstance(value, tuple):
-        return [_json(name, v) for v in value]
-    return value.to_dict()
 
 
 @dataclass(frozen=True)
@@ -71,7 +50,7 @@ class TouchpointRatings:
 
 
 @dataclass(frozen=True)
-class SideMean(_Jsonable):
+class SideMean:
     """One side's mean rating with its t interval (None bounds when n < 2)."""
 
     mean: float
@@ -81,7 +60,7 @@ class SideMean(_Jsonable):
 
 
 @dataclass(frozen=True)
-class Gap(_Jsonable):
+class Gap:
     """internal mean - customer mean with Welch CI, p-value and journey-wide BH q-value."""
 
     value: float
@@ -100,10 +79,8 @@ class Gap(_Jsonable):
 
 
 @dataclass(frozen=True)
-class TouchpointGap(_Jsonable):
+class TouchpointGap:
     """Gap-analysis result for one touchpoint."""
-
-    _extra: ClassVar[tuple[str, ...]] = ("misjudged",)
 
     key: str
     stage: str
@@ -132,7 +109,7 @@ class TouchpointGap(_Jsonable):
 
 
 @dataclass(frozen=True)
-class GroupSummary(_Jsonable):
+class GroupSummary:
     """SERVQUAL-style roll-up of gaps for a stage or a department."""
 
     name: str
@@ -145,7 +122,7 @@ class GroupSummary(_Jsonable):
 
 
 @dataclass(frozen=True)
-class GapAnalysis(_Jsonable):
+class GapAnalysis:
     """A journey's gap analysis: touchpoints in journey order plus roll-ups."""
 
     touchpoints: tuple[TouchpointGap, ...]
@@ -194,9 +171,7 @@ def _gaps(pairs: Sequence[Pair], alpha: float, confidence: float) -> list[Gap | 
 
 
 def _quadrant(imp: float, perf: float, imp_cross: float, perf_cross: float) -> str:
-    if imp >= imp_cross:
-        return CONCENTRATE if perf < perf_cross else KEEP_UP
-    return LOW_PRIORITY if perf < perf_cross else OVERKILL
+    return quadrant_for(important=imp >= imp_cross, performing=perf >= perf_cross).key
 
 
 def _weighted(gaps: Sequence[Gap]) -> float | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from sqlalchemy.orm import Session
 
@@ -11,15 +9,11 @@ from vocsvc.analytics.repository import AnalyticsRepository
 from vocsvc.analytics.service import journey_groups, load_score_counts
 from vocsvc.assessments.repository import AssessmentRepository
 from vocsvc.gaps.analysis import GapAnalysis, TouchpointRatings, analyse_gaps
+from vocsvc.gaps.schemas import GapRow, GapsReport
 from vocsvc.models import Journey
 from vocsvc.periods import Period
-from vocsvc.stats import Summary, derived_importance
+from vocsvc.stats import CorrelationEstimate, Summary, derived_importance
 
-ROW_FIELDS = (
-    "customer_importance", "customer_performance", "internal_importance", "internal_performance",
-    "derived_importance", "importance_gap", "performance_gap", "quadrant", "priority",
-    "priority_score", "misjudged",
-)  # fmt: skip
 PRIORITY_RULE = (
     "touchpoints the company significantly misjudges (importance or performance gap with "
     "BH q < 0.05) first; then by customer importance × shortfall (5 − customer CSAT); "
@@ -71,7 +65,7 @@ def _from_sums(sums: tuple[int, float, float] | None) -> Summary | None:
     return Summary.from_sums(*sums) if sums else None
 
 
-def _derived(pairs: dict[tuple[int, int], int] | None) -> Any:
+def _derived(pairs: dict[tuple[int, int], int] | None) -> CorrelationEstimate | None:
     """Spearman of CSAT with likelihood to recommend, from the (csat, nps) contingency counts."""
     if not pairs:
         return None
@@ -82,34 +76,42 @@ def _derived(pairs: dict[tuple[int, int], int] | None) -> Any:
     return derived_importance(csat.tolist(), ltr.tolist())
 
 
-def gaps_report(session: Session, journey: Journey, period: Period) -> dict[str, Any]:
-    """The gap analysis as JSON: a row per touchpoint in journey order, plus summaries."""
+def gaps_report(session: Session, journey: Journey, period: Period) -> GapsReport:
+    """The gap analysis with names: a row per touchpoint in journey order, plus summaries."""
     analysis = compute_gaps(session, journey, period)
-    names = {g.key: (g.label, g.stage_key) for g in journey_groups(journey, "touchpoint")}
+    groups = {g.key: g for g in journey_groups(journey, "touchpoint")}
     stage_names = {s.key: s.name for s in journey.stages}
     rows = []
     for item in analysis.touchpoints:
-        data = item.to_dict()
-        label, stage = names[item.key]
+        group = groups[item.key]
         rows.append(
-            {
-                "touchpoint": item.key,
-                "label": label,
-                "stage": stage,
-                "stage_label": stage_names.get(stage, stage),
-                "department": item.department,
-                **{k: data[k] for k in ROW_FIELDS},
-            }
+            GapRow(
+                touchpoint=item.key,
+                label=group.label,
+                stage=group.stage_key,
+                stage_label=stage_names.get(group.stage_key, group.stage_key),
+                department=item.department,
+                customer_importance=item.customer_importance,
+                customer_performance=item.customer_performance,
+                internal_importance=item.internal_importance,
+                internal_performance=item.internal_performance,
+                derived_importance=item.derived_importance,
+                importance_gap=item.importance_gap,
+                performance_gap=item.performance_gap,
+                quadrant=item.quadrant,
+                priority=item.priority,
+                priority_score=item.priority_score,
+                misjudged=item.misjudged,
+            )
         )
-    summary = analysis.to_dict()
-    return {
-        "journey": journey.key,
-        "period": period.label,
-        "rows": rows,
-        "importance_crosshair": summary["importance_crosshair"],
-        "performance_crosshair": summary["performance_crosshair"],
-        "by_stage": summary["by_stage"],
-        "by_department": summary["by_department"],
-        "most_misjudging_department": summary["most_misjudging_department"],
-        "priority_rule": PRIORITY_RULE,
-    }
+    return GapsReport(
+        journey=journey.key,
+        period=period.label,
+        rows=rows,
+        importance_crosshair=analysis.importance_crosshair,
+        performance_crosshair=analysis.performance_crosshair,
+        by_stage=analysis.by_stage,
+        by_department=analysis.by_department,
+        most_misjudging_department=analysis.most_misjudging_department,
+        priority_rule=PRIORITY_RULE,
+    )

@@ -6,19 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from vocsvc.gaps.quadrants import BY_KEY, QUADRANTS
+
 WIDTH, HEIGHT, PAD = 640, 460, 56
-QUADRANT_LABELS = {
-    "concentrate_here": "重点改进",
-    "keep_up_the_good_work": "继续保持",
-    "low_priority": "低优先级",
-    "possible_overkill": "可能过度投入",
-}
-QUADRANT_COLOURS = {
-    "concentrate_here": "#d9480f",
-    "keep_up_the_good_work": "#2b8a3e",
-    "low_priority": "#868e96",
-    "possible_overkill": "#1971c2",
-}
 
 
 @dataclass(frozen=True)
@@ -61,19 +51,18 @@ def ipa_svg(
         dashed = 'stroke="#495057" stroke-dasharray="4 3"'
         parts.append(f'<line x1="{cx:.1f}" y1="{PAD}" x2="{cx:.1f}" y2="{HEIGHT - PAD}" {dashed}/>')
         parts.append(f'<line x1="{PAD}" y1="{cy:.1f}" x2="{WIDTH - PAD}" y2="{cy:.1f}" {dashed}/>')
-        corners: dict[str, tuple[float, float, str]] = {
-            "concentrate_here": (PAD + 6, PAD + 16, "start"),
-            "keep_up_the_good_work": (WIDTH - PAD - 6, PAD + 16, "end"),
-            "low_priority": (PAD + 6, HEIGHT - PAD - 8, "start"),
-            "possible_overkill": (WIDTH - PAD - 6, HEIGHT - PAD - 8, "end"),
-        }
-        for quadrant, (x, y, anchor) in corners.items():
+        for quadrant in QUADRANTS:  # its label in its corner of the plot
+            corner_x = WIDTH - PAD - 6 if quadrant.performing else PAD + 6
+            corner_y = PAD + 16 if quadrant.important else HEIGHT - PAD - 8
+            anchor = "end" if quadrant.performing else "start"
             parts.append(
-                f'<text x="{x}" y="{y}" text-anchor="{anchor}" fill="{QUADRANT_COLOURS[quadrant]}" '
-                f'font-weight="bold">{QUADRANT_LABELS[quadrant]}</text>'
+                f'<text x="{corner_x}" y="{corner_y}" text-anchor="{anchor}" '
+                f'fill="{quadrant.colour}" '
+                f'font-weight="bold">{quadrant.label}</text>'
             )
     for point in points:
-        colour = QUADRANT_COLOURS.get(point.quadrant or "", "#495057")
+        placed = BY_KEY.get(point.quadrant or "")
+        colour = placed.colour if placed else "#495057"
         x, y = _x(point.performance), _y(point.importance)
         label = escape(point.label)
         dot = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">'

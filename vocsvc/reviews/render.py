@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from vocsvc.reviews.builder import QUADRANT_ZH
+from vocsvc.gaps.quadrants import QUADRANTS
+from vocsvc.reviews.schemas import ReviewContent
+
+QUADRANT_LABELS = {q.key: q.label for q in QUADRANTS}
 
 
 @lru_cache
@@ -18,5 +20,6 @@ def _environment() -> Environment:
     )
 
 
-def render_html(content: dict[str, Any]) -> str:
-    return _environment().get_template("review.html").render(r=content, quadrants=QUADRANT_ZH)
+def render_html(content: ReviewContent) -> str:
+    template = _environment().get_template("review.html")
+    return template.render(r=content, quadrants=QUADRANT_LABELS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +13,12 @@ from vocsvc.periods import Period, period_of
 from vocsvc.reviews.builder import build_review
 from vocsvc.reviews.render import render_html
 from vocsvc.reviews.repository import ReviewRepository
+from vocsvc.reviews.schemas import ReviewContent
 
 
 @dataclass(frozen=True)
 class Review:
-    content: dict[str, Any]
+    content: ReviewContent
     html: str
     snapshot: bool
 
@@ -27,7 +27,7 @@ def get_review(session: Session, journey: Journey, period: Period) -> Review:
     """The stored snapshot for `period` if the scheduler made one, else a freshly built review."""
     stored = ReviewRepository(session).snapshot(journey.id, period.label)
     if stored is not None:
-        return Review(stored.content, stored.html, snapshot=True)
+        return Review(ReviewContent.model_validate(stored.content), stored.html, snapshot=True)
     content = build_review(session, journey, period)
     return Review(content, render_html(content), snapshot=False)
 
@@ -43,6 +43,7 @@ def snapshot_last_quarter(session: Session, now: datetime) -> list[tuple[str, st
         full = JourneyRepository(session).get_by_key(journey.key)
         assert full is not None
         content = build_review(session, full, last_quarter)
-        if repo.add_snapshot_once(journey.id, last_quarter.label, content, render_html(content)):
+        stored = content.model_dump(mode="json")
+        if repo.add_snapshot_once(journey.id, last_quarter.label, stored, render_html(content)):
             created.append((journey.key, last_quarter.label))
     return created

@@ -1,6 +1,6 @@
 """Pure statistics for voice-of-customer measures (numpy/scipy only, notebook-friendly)."""
 
-from vocsvc.stats._common import LOW_SAMPLE_N
+from vocsvc.stats._common import LOW_SAMPLE_N, rnd, sig
 from vocsvc.stats.correlation import CorrelationEstimate, derived_importance
 from vocsvc.stats.means import (
     MeanEstimate,
@@ -63,8 +63,10 @@ __all__ = [
     "nps_from_counts",
     "nps_interval",
     "proportion_difference",
+    "rnd",
     "sentiment_summary",
     "sentiment_summary_from_sums",
+    "sig",
     "summary_interval",
     "top_box",
     "welch_test",

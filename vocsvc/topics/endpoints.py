@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -10,20 +10,21 @@ from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.db import SessionDep
 from vocsvc.journeys.service import get_journey
 from vocsvc.params import PeriodDep
+from vocsvc.topics.schemas import Polarity, TopicsBy, TopicsReport
 from vocsvc.topics.service import topics
 
 router = APIRouter(prefix="/v1/journeys/{journey}", tags=["text"])
 
 
-@router.get("/topics")
+@router.get("/topics", response_model=TopicsReport)
 def get_topics(
     journey: str,
     session: SessionDep,
     period: PeriodDep,
     _key: ViewerKey,
-    by: Literal["stage", "touchpoint"] = "stage",
-    polarity: Literal["negative", "positive"] = "negative",
+    by: TopicsBy = "stage",
+    polarity: Polarity = "negative",
     top: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> dict[str, Any]:
+) -> TopicsReport:
     """Keywords that distinguish each group's negative (or positive) comments, with examples."""
     return topics(session, get_journey(session, journey), by, period, polarity, top)

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Cookie, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from vocsvc.analytics.bands import SCORE_BANDS, describe
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.auth.service import verify_key
 from vocsvc.auth.sessions import COOKIE_NAME, LIFETIME_SECONDS, issue_token, key_for_token
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
+from vocsvc.gaps.quadrants import QUADRANTS
+from vocsvc.gaps.schemas import QuadrantOut
 from vocsvc.periods import period_of
+from vocsvc.web.schemas import DashboardSettings, ScoreBandOut, SignedInKey
 from vocsvc.web.security import html_headers
 from vocsvc.web.templating import render
 
 router = APIRouter(prefix="/dashboard", tags=["web"], include_in_schema=False)
+# The page's JSON, documented with the API.
+api_router = APIRouter(prefix="/dashboard", tags=["web"])
 
 SessionCookie = Annotated[str | None, Cookie(alias=COOKIE_NAME)]
 # Optional views whose API routes other work adds; the page asks before calling them.
@@ -87,18 +93,29 @@ def _available(request: Request, template: str) -> bool:
     return template in paths
 
 
-@router.get("/settings")
-def settings(request: Request, key: ViewerKey) -> dict[str, Any]:
-    """What the page needs before loading data: optional views, the quarters to offer."""
+@api_router.get("/settings", response_model=DashboardSettings)
+def settings(request: Request, key: ViewerKey) -> DashboardSettings:
+    """What the page needs before loading data: optional views, quarters, chart definitions."""
     tz = get_settings().tz
     quarter = period_of(datetime.now(tz), "quarter", tz)
     quarters = [quarter.label]
     for _ in range(7):
         quarter = period_of(quarter.start - timedelta(days=1), "quarter", tz)
         quarters.append(quarter.label)
-    return {
-        "features": {name: _available(request, path) for name, path in OPTIONAL_ROUTES.items()},
-        "quarters": quarters,
-        "timezone": get_settings().timezone,
-        "key": {"name": key.name, "role": key.role},
-    }
+    return DashboardSettings(
+        features={name: _available(request, path) for name, path in OPTIONAL_ROUTES.items()},
+        quarters=quarters,
+        timezone=get_settings().timezone,
+        key=SignedInKey(name=key.name, role=key.role),
+        quadrants=[QuadrantOut.model_validate(q) for q in QUADRANTS],
+        score_bands=[
+            ScoreBandOut(
+                key=b.key,
+                label=b.label,
+                min_nps=b.min_nps,
+                min_csat=b.min_csat,
+                description=describe(b),
+            )
+            for b in SCORE_BANDS
+        ],
+    )

@@ -13,4 +13,5 @@ def install_web(app: FastAPI) -> None:
     """Add /embed.js, /s/… (hosted surveys), /dashboard and /static to `app`."""
     app.include_router(survey_pages.router)
     app.include_router(dashboard.router)
+    app.include_router(dashboard.api_router)
     app.mount("/static", SecureStaticFiles(directory=STATIC_DIR), name="static")

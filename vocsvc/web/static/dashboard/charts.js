@@ -123,7 +123,8 @@ function labelSpot(placed, px, py, width) {
 
 /**
  * Importance–performance scatter: x = performance, y = importance, crosshairs split the quadrants.
- * points: {label, x, y, xlo, xhi, ylo, yhi, quadrant}; quadrants: {name: [title, colour]}.
+ * points: {label, x, y, xlo, xhi, ylo, yhi, quadrant}; quadrants: [{key, label, colour, important,
+ * performing}] as /dashboard/settings serves them (the two flags say which corner is whose).
  */
 export function scatter({ label, points, xCross, yCross, xTitle, yTitle, quadrants, height = 420 }) {
   const H = height;
@@ -145,22 +146,24 @@ export function scatter({ label, points, xCross, yCross, xTitle, yTitle, quadran
       s("line", { x1: x(xCross), x2: x(xCross), y1: M.t, y2: H - M.b, class: "ref" }),
       s("line", { x1: M.l, x2: W - M.r, y1: y(yCross), y2: y(yCross), class: "ref" }),
     );
-    const corner = [["concentrate_here", M.l + 6, M.t + 14, "start"], ["keep_up_the_good_work", W - M.r - 6, M.t + 14, "end"],
-      ["low_priority", M.l + 6, H - M.b - 8, "start"], ["possible_overkill", W - M.r - 6, H - M.b - 8, "end"]];
-    for (const [name, cx, cy, anchor] of corner) {
-      svg.append(s("text", { x: cx, y: cy, "text-anchor": anchor, class: "quadrant", fill: quadrants[name][1], text: quadrants[name][0] }));
+    for (const q of quadrants) {
+      svg.append(s("text", {
+        x: q.performing ? W - M.r - 6 : M.l + 6, y: q.important ? M.t + 14 : H - M.b - 8,
+        "text-anchor": q.performing ? "end" : "start", class: "quadrant", "data-quadrant": q.key, fill: q.colour, text: q.label,
+      }));
     }
   }
+  const byKey = Object.fromEntries(quadrants.map((q) => [q.key, q]));
   const placed = [];
   for (const p of points) {
-    const colour = (quadrants[p.quadrant] || ["", "#4b5563"])[1];
+    const colour = byKey[p.quadrant]?.colour ?? "#4b5563";
     const spot = labelSpot(placed, x(p.x), y(p.y), p.label.length * 12.5);
     const g = s("g", { class: "point" });
     if (p.xlo != null && p.xhi != null) g.append(s("line", { x1: x(p.xlo), x2: x(p.xhi), y1: y(p.y), y2: y(p.y), stroke: colour, class: "whisker faint" }));
     if (p.ylo != null && p.yhi != null) g.append(s("line", { x1: x(p.x), x2: x(p.x), y1: y(p.ylo), y2: y(p.yhi), stroke: colour, class: "whisker faint" }));
     g.append(
       s("circle", { cx: x(p.x), cy: y(p.y), r: 5.5, fill: colour, stroke: "#fff" },
-        s("title", { text: `${p.label}：表现 ${p.x.toFixed(2)}，重要性 ${p.y.toFixed(2)}，${(quadrants[p.quadrant] || ["未分类"])[0]}` })),
+        s("title", { text: `${p.label}：表现 ${p.x.toFixed(2)}，重要性 ${p.y.toFixed(2)}，${byKey[p.quadrant]?.label ?? "未分类"}` })),
       s("text", { x: spot.x, y: spot.y, "text-anchor": spot.anchor, class: "point-label", text: p.label }),
     );
     svg.append(g);

@@ -1,19 +1,21 @@
 // Importance–performance analysis (IPA) from the gap-analysis API, when the service has it.
 import { ApiError, get } from "./api.js";
 import { scatter } from "./charts.js";
-import { fmt, h, notice } from "./dom.js";
+import { fmt, h, notice, s } from "./dom.js";
 
-export const QUADRANTS = {
-  concentrate_here: ["重点改进", "#dc2626"],
-  keep_up_the_good_work: ["继续保持", "#16a34a"],
-  low_priority: ["低优先级", "#6b7280"],
-  possible_overkill: ["可能过度投入", "#d97706"],
-};
 const UNAVAILABLE = "差距分析暂不可用（gap analysis not available yet）。";
 
 const mean = (side) => (side && typeof side === "object" ? side.mean : side);
 
-export async function renderGaps(panel, { journey, period, features }) {
+// The quadrant's name after a dot of its colour (the definitions come from /dashboard/settings).
+function quadrantTag(quadrant) {
+  if (!quadrant) return h("span", { class: "quadrant-tag", text: "–" });
+  return h("span", { class: "quadrant-tag", "data-quadrant": quadrant.key },
+    s("svg", { class: "dot", viewBox: "0 0 10 10", "aria-hidden": "true" }, s("circle", { cx: 5, cy: 5, r: 5, fill: quadrant.colour })),
+    quadrant.label);
+}
+
+export async function renderGaps(panel, { journey, period, features, quadrants }) {
   const chart = panel.querySelector("#ipa");
   const table = panel.querySelector("#ipa-table");
   table.replaceChildren();
@@ -37,7 +39,7 @@ export async function renderGaps(panel, { journey, period, features }) {
     y: mean(r.customer_importance), ylo: r.customer_importance?.ci_low, yhi: r.customer_importance?.ci_high,
   }));
   chart.replaceChildren(scatter({
-    label: "重要性–表现象限图", points, quadrants: QUADRANTS,
+    label: "重要性–表现象限图", points, quadrants,
     xCross: report.performance_crosshair, yCross: report.importance_crosshair,
     xTitle: "顾客感知表现（CSAT 均值）", yTitle: "顾客自评重要性（均值）",
   }));
@@ -52,7 +54,7 @@ export async function renderGaps(panel, { journey, period, features }) {
       h("td", { text: r.stage_label || r.stage }),
       h("td", { text: `${two(mean(r.customer_importance))} ${fmt.ci(r.customer_importance.ci_low, r.customer_importance.ci_high, two)}` }),
       h("td", { text: `${two(mean(r.customer_performance))} ${fmt.ci(r.customer_performance.ci_low, r.customer_performance.ci_high, two)}` }),
-      h("td", {}, h("span", { class: `quadrant-tag ${r.quadrant || ""}`, text: (QUADRANTS[r.quadrant] || ["–"])[0] })),
+      h("td", {}, quadrantTag(quadrants.find((q) => q.key === r.quadrant))),
       h("td", { text: r.performance_gap ? `${fmt.num(r.performance_gap.value)}${r.performance_gap.significant ? "（显著）" : ""}` : "无内部评分" }),
     )))));
 }

@@ -58,6 +58,7 @@ async function render() {
     const context = {
       journey: await journeyDef(journeySelect.value), period: periodSelect.value,
       features: settings.features, timezone: settings.timezone,
+      quadrants: settings.quadrants, bands: settings.score_bands,
     };
     await VIEWS[view](panel, context);
     rendered[view] = stamp;

@@ -3,17 +3,13 @@ import { get } from "./api.js";
 import { lineChart } from "./charts.js";
 import { fmt, h, notice } from "./dom.js";
 
-const BANDS = [
-  ["good", "良好：NPS ≥ 30，或（无 NPS 时）CSAT ≥ 4.2"],
-  ["fair", "一般：NPS 0–30，或 CSAT 3.6–4.2"],
-  ["poor", "较差：NPS < 0，或 CSAT < 3.6"],
-  ["none", "无数据"],
-  ["low", "虚线边框：样本不足，结论仅供参考"],
-];
+// Besides the score bands (from /dashboard/settings, best first), the legend explains these two.
+const OTHER_SWATCHES = [["none", "无数据"], ["low", "虚线边框：样本不足，结论仅供参考"]];
 
-function band(nps, csat) {
-  if (nps && nps.n && nps.nps != null) return nps.nps >= 30 ? "good" : nps.nps >= 0 ? "fair" : "poor";
-  if (csat && csat.n && csat.mean != null) return csat.mean >= 4.2 ? "good" : csat.mean >= 3.6 ? "fair" : "poor";
+// The first band whose minimum the NPS reaches; without an NPS, the CSAT decides.
+function band(nps, csat, bands) {
+  if (nps && nps.n && nps.nps != null) return bands.find((b) => b.min_nps == null || nps.nps >= b.min_nps).key;
+  if (csat && csat.n && csat.mean != null) return bands.find((b) => b.min_csat == null || csat.mean >= b.min_csat).key;
   return "none";
 }
 
@@ -24,14 +20,14 @@ function metric(name, row, value, f) {
     h("dd", {}, h("strong", { text: f(value) }), " ", h("span", { class: "ci", text: fmt.ci(row.ci_low, row.ci_high, f) })));
 }
 
-function card(tp, rows, misses) {
+function card(tp, rows, misses, bands) {
   const nps = rows.nps[tp.key];
   const csat = rows.csat[tp.key];
   const senti = rows.sentiment[tp.key];
   const n = Math.max(nps?.n || 0, csat?.n || 0);
   const missed = misses.filter((m) => m.touchpoint === tp.key);
   const low = nps?.low_sample || csat?.low_sample;
-  return h("article", { class: `tp ${band(nps, csat)}${low ? " low" : ""}`, "data-touchpoint": tp.key },
+  return h("article", { class: `tp ${band(nps, csat, bands)}${low ? " low" : ""}`, "data-touchpoint": tp.key },
     h("h3", { text: tp.name }),
     h("p", { class: "tp-meta", text: [tp.channel, tp.owner].filter(Boolean).join(" · ") }),
     tp.moment_of_truth ? h("span", { class: "badge", text: "关键时刻" }) : null,
@@ -55,7 +51,7 @@ function keyed(report) {
   return Object.fromEntries(report.rows.map((r) => [r.key, r]));
 }
 
-export async function renderMap(panel, { journey, period }) {
+export async function renderMap(panel, { journey, period, bands }) {
   const params = { period, by: "touchpoint" };
   const base = `/v1/journeys/${encodeURIComponent(journey.key)}`;
   const [nps, csat, sentiment, overview] = await Promise.all([
@@ -66,7 +62,8 @@ export async function renderMap(panel, { journey, period }) {
   const misses = overview.moments_of_truth_below_target;
 
   panel.querySelector("#map-legend").replaceChildren(h("div", {},
-    h("ul", { class: "bands" }, BANDS.map(([cls, text]) => h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text))),
+    h("ul", { class: "bands" }, [...bands.map((b) => [b.key, b.description]), ...OTHER_SWATCHES].map(([cls, text]) =>
+      h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text))),
     weakest(stageRows[overview.weakest_stage])));
   panel.querySelector("#map").replaceChildren(
     ...journey.stages.map((stage) => {
@@ -75,7 +72,7 @@ export async function renderMap(panel, { journey, period }) {
         h("header", {},
           h("h2", { text: stage.name }),
           h("p", { class: "muted", text: st ? `n=${st.n}${st.nps && st.nps.n ? ` · NPS ${fmt.nps(st.nps.nps)}` : ""}` : "" })),
-        stage.touchpoints.map((tp) => card(tp, rows, misses)));
+        stage.touchpoints.map((tp) => card(tp, rows, misses, bands)));
     }),
   );
 
