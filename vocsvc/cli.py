@@ -74,10 +74,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from vocsvc.analytics.readmodel import journey_view
     from vocsvc.bootstrap import prepare_database
     from vocsvc.db import get_sessionmaker
     from vocsvc.errors import NotFound
-    from vocsvc.journeys.service import get_journey
     from vocsvc.periods import parse_period
     from vocsvc.reviews.service import get_review
 
@@ -90,7 +90,7 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     with get_sessionmaker()() as session:
         try:
-            review = get_review(session, get_journey(session, args.journey), period)
+            review = get_review(session, journey_view(session, args.journey), period)
         except NotFound as error:
             print(error.message, file=sys.stderr)
             return 2

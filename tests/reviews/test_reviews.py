@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vocsvc.analytics import service as analytics_service
 from vocsvc.analytics import views as analytics_views
+from vocsvc.analytics.readmodel import journey_view
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.journeys.loader import load_journey_file
@@ -84,7 +85,7 @@ def test_a_review_computes_each_breakdown_once(
     for module in (analytics_service, analytics_views, builder):
         if hasattr(module, "breakdown"):
             monkeypatch.setattr(module, "breakdown", counted)
-    build_review(session, get_journey(session, "retail"), parse_period("2026Q3", TZ))
+    build_review(session, journey_view(session, "retail"), parse_period("2026Q3", TZ))
     assert calls == {
         ("nps", "stage"): 1,
         ("csat", "stage"): 1,

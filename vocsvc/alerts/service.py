@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from vocsvc.alerts.repository import AlertRepository
 from vocsvc.alerts.schemas import AlertOut, AlertPage, ChangeOut, Estimate, RuleIn, RuleOut
+from vocsvc.analytics.readmodel import journey_view
 from vocsvc.analytics.repository import (
     AnalyticsRepository,
     GroupBy,
@@ -29,7 +30,7 @@ from vocsvc.analytics.repository import (
     SentimentSums,
     Window,
 )
-from vocsvc.analytics.service import journey_groups, load_score_counts
+from vocsvc.analytics.service import load_score_counts
 from vocsvc.config import get_settings
 from vocsvc.errors import InvalidInput, NotFound
 from vocsvc.journeys.service import get_journey
@@ -113,12 +114,12 @@ def _rule_out(rule: AlertRule, journey_key: str) -> RuleOut:
 
 def create_rule(session: Session, item: RuleIn, actor: str) -> RuleOut:
     """Store a rule after checking its stage/touchpoint exists and asks the watched question."""
-    journey = get_journey(session, item.journey)
+    journey = journey_view(session, item.journey)
     question = KINDS[item.kind][0]
     scope, key = "journey", None
     if item.stage or item.touchpoint:
         scope, key = ("stage", item.stage) if item.stage else ("touchpoint", item.touchpoint)
-    groups = journey_groups(journey, "touchpoint" if scope == "touchpoint" else "stage")
+    groups = list(journey.groups("touchpoint" if scope == "touchpoint" else "stage"))
     if key is not None:
         groups = [g for g in groups if g.key == key]
         if not groups:

@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from vocsvc.analytics import views
+from vocsvc.analytics.readmodel import journey_view
 from vocsvc.analytics.schemas import CSATReport, NPSReport, Overview, SentimentReport, TrendReport
 from vocsvc.analytics.service import breakdown, period_out
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
-from vocsvc.journeys.service import get_journey
 from vocsvc.params import PeriodDep
 
 router = APIRouter(prefix="/v1/journeys/{journey}", tags=["analytics"])
@@ -26,7 +26,7 @@ def nps(
     journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey, by: By = "stage"
 ) -> NPSReport:
     """NPS per group with adjusted-Wald intervals and the change against the previous period."""
-    overall, rows = breakdown(session, get_journey(session, journey), "nps", by, period)
+    overall, rows = breakdown(session, journey_view(session, journey), "nps", by, period)
     return NPSReport(by=by, period=period_out(period), overall=overall, rows=rows)
 
 
@@ -35,7 +35,7 @@ def csat(
     journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey, by: By = "stage"
 ) -> CSATReport:
     """CSAT mean (t interval) and top-2-box share (Wilson interval) per group."""
-    overall, rows = breakdown(session, get_journey(session, journey), "csat", by, period)
+    overall, rows = breakdown(session, journey_view(session, journey), "csat", by, period)
     return CSATReport(by=by, period=period_out(period), overall=overall, rows=rows)
 
 
@@ -44,7 +44,7 @@ def sentiment(
     journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey, by: By = "stage"
 ) -> SentimentReport:
     """Mean comment sentiment and share negative per group."""
-    overall, rows = breakdown(session, get_journey(session, journey), "sentiment", by, period)
+    overall, rows = breakdown(session, journey_view(session, journey), "sentiment", by, period)
     return SentimentReport(by=by, period=period_out(period), overall=overall, rows=rows)
 
 
@@ -64,10 +64,10 @@ def trend(
     """Each period's value with its interval and change against the period before."""
     tz = get_settings().tz
     end = datetime.combine(until, time(12), tzinfo=tz) if until else datetime.now(tz)
-    return views.trend(session, get_journey(session, journey), metric, interval, by, end, periods)
+    return views.trend(session, journey_view(session, journey), metric, interval, by, end, periods)
 
 
 @router.get("/overview", response_model=Overview)
 def overview(journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey) -> Overview:
     """The journey map in numbers: per stage NPS, CSAT, sentiment (the emotion curve) and n."""
-    return views.overview(session, get_journey(session, journey), period)
+    return views.overview(session, journey_view(session, journey), period)

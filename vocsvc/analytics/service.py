@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.readmodel import Group, JourneyView
 from vocsvc.analytics.repository import (
     AnalyticsRepository,
     GroupBy,
@@ -21,7 +22,6 @@ from vocsvc.analytics.repository import (
 from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, PeriodOut, SentimentRow
 from vocsvc.config import get_settings
 from vocsvc.installation.service import rollup_timezone
-from vocsvc.models import Journey
 from vocsvc.periods import Period
 from vocsvc.stats import (
     Summary,
@@ -35,41 +35,6 @@ from vocsvc.stats import (
 
 Row = TypeVar("Row", NPSRow, CSATRow, SentimentRow)
 UNLABELLED = "(未标注)"
-
-
-@dataclass(frozen=True)
-class Group:
-    """One row of a breakdown: a stage, a touchpoint, a segment or a channel."""
-
-    key: str
-    label: str
-    db_key: Any
-    asks: frozenset[str] = frozenset()
-    stage_key: str = ""
-    moment_of_truth: bool = False
-    targets: Mapping[str, float] = field(default_factory=dict)
-
-
-def journey_groups(journey: Journey, by: GroupBy) -> list[Group]:
-    """Stages or touchpoints in journey order, with the questions they ask."""
-    groups: list[Group] = []
-    for stage in journey.stages:
-        if not stage.active:
-            continue
-        touchpoints = [tp for tp in stage.touchpoints if tp.active and tp.current_survey]
-        asks = [frozenset(tp.current_survey.questions) for tp in touchpoints if tp.current_survey]
-        if by == "stage":
-            groups.append(
-                Group(stage.key, stage.name, stage.id, frozenset().union(*asks), stage.key)
-            )
-            continue
-        for tp, tp_asks in zip(touchpoints, asks, strict=True):
-            groups.append(
-                Group(
-                    tp.key, tp.name, tp.id, tp_asks, stage.key, tp.moment_of_truth, tp.targets or {}
-                )
-            )
-    return groups
 
 
 def data_groups(keys: set[Any]) -> list[Group]:
@@ -254,7 +219,7 @@ METRICS: dict[str, Metric] = {
 
 
 def breakdown(
-    session: Session, journey: Journey, metric: str, by: GroupBy, period: Period | None
+    session: Session, journey: JourneyView, metric: str, by: GroupBy, period: Period | None
 ) -> tuple[Any, list[Any]]:
     """(overall row, rows) for `metric` (nps | csat | sentiment) broken down `by`."""
     spec = METRICS[metric]
@@ -264,7 +229,7 @@ def breakdown(
     data = spec.load(repo, journey.id, by, windows)
     totals = spec.load(repo, journey.id, "journey", windows)
     if by in ("stage", "touchpoint"):
-        groups = [g for g in journey_groups(journey, by) if spec.asks in g.asks]
+        groups = [g for g in journey.groups(by) if spec.asks in g.asks]
     else:
         groups = data_groups({g for (b, g) in data if b == current})
 

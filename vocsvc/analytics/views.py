@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.readmodel import Group, JourneyView
 from vocsvc.analytics.repository import AnalyticsRepository, GroupBy
 from vocsvc.analytics.schemas import (
     CSATRow,
@@ -18,16 +19,7 @@ from vocsvc.analytics.schemas import (
     TrendReport,
     TrendSeries,
 )
-from vocsvc.analytics.service import (
-    METRICS,
-    Group,
-    breakdown,
-    data_groups,
-    journey_groups,
-    period_out,
-    with_q_values,
-)
-from vocsvc.models import Journey
+from vocsvc.analytics.service import METRICS, breakdown, data_groups, period_out, with_q_values
 from vocsvc.periods import Period, period_of
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
@@ -36,7 +28,7 @@ VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
 class Breakdowns:
     """One journey's breakdowns for one period, each computed on first use and then reused."""
 
-    def __init__(self, session: Session, journey: Journey, period: Period | None) -> None:
+    def __init__(self, session: Session, journey: JourneyView, period: Period | None) -> None:
         self.session = session
         self.journey = journey
         self.period = period
@@ -58,7 +50,7 @@ class Breakdowns:
 
 def trend(
     session: Session,
-    journey: Journey,
+    journey: JourneyView,
     metric: str,
     interval: str,
     by: GroupBy,
@@ -77,7 +69,7 @@ def trend(
     if by == "journey":
         groups = [Group("all", journey.name, "all")]
     elif by in ("stage", "touchpoint"):
-        groups = [g for g in journey_groups(journey, by) if spec.asks in g.asks]
+        groups = [g for g in journey.groups(by) if spec.asks in g.asks]
     else:
         groups = data_groups({g for (_, g) in data})
     series = []
@@ -107,7 +99,10 @@ def _point(label: str, row: Any, metric: str) -> TrendPoint:
 
 
 def overview(
-    session: Session, journey: Journey, period: Period | None, computed: Breakdowns | None = None
+    session: Session,
+    journey: JourneyView,
+    period: Period | None,
+    computed: Breakdowns | None = None,
 ) -> Overview:
     """Journey map in numbers: per stage NPS, CSAT, sentiment, n; weakest stage; missed targets.
 
@@ -121,14 +116,13 @@ def overview(
     stages = [
         StageOverview(
             key=stage.key,
-            label=stage.name,
-            n=counts.get(stage.id, 0),
+            label=stage.label,
+            n=counts.get(stage.db_key, 0),
             nps=by_stage["nps"].get(stage.key),
             csat=by_stage["csat"].get(stage.key),
             sentiment=by_stage["sentiment"].get(stage.key),
         )
         for stage in journey.stages
-        if stage.active
     ]
     weakest, reason = _weakest(stages)
     return Overview(
@@ -158,9 +152,7 @@ def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
 
 def _target_misses(computed: Breakdowns) -> list[TargetMiss]:
     misses: list[TargetMiss] = []
-    moments = [
-        g for g in journey_groups(computed.journey, "touchpoint") if g.moment_of_truth and g.targets
-    ]
+    moments = [g for g in computed.journey.touchpoints if g.moment_of_truth and g.targets]
     if not moments:
         return misses
     for metric in ("nps", "csat"):

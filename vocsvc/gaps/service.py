@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.repository import AnalyticsRepository
-from vocsvc.analytics.service import journey_groups, load_score_counts
+from vocsvc.analytics.service import load_score_counts
 from vocsvc.assessments.repository import AssessmentRepository
 from vocsvc.gaps.analysis import GapAnalysis, TouchpointRatings, analyse_gaps
 from vocsvc.gaps.schemas import GapRow, GapsReport
-from vocsvc.models import Journey
 from vocsvc.periods import Period
 from vocsvc.stats import CorrelationEstimate, Summary, derived_importance
 
@@ -21,7 +21,7 @@ PRIORITY_RULE = (
 )
 
 
-def compute_gaps(session: Session, journey: Journey, period: Period) -> GapAnalysis:
+def compute_gaps(session: Session, journey: JourneyView, period: Period) -> GapAnalysis:
     """Run the gap analysis over the journey's active touchpoints for `period`."""
     repo = AnalyticsRepository(session)
     window = [(period.start, period.end)]
@@ -30,14 +30,14 @@ def compute_gaps(session: Session, journey: Journey, period: Period) -> GapAnaly
     internal = AssessmentRepository(session).sums(journey.id, period.label)
     pairs = repo.paired_counts(journey.id, window[0], "csat", "nps")
     ratings = []
-    for position, group in enumerate(journey_groups(journey, "touchpoint")):
+    for position, group in enumerate(journey.touchpoints):
         tp_id = group.db_key
         staff = internal.get(tp_id, {})
         ratings.append(
             TouchpointRatings(
                 key=group.key,
                 stage=group.stage_key,
-                department=_department(journey, tp_id),
+                department=group.owner or None,
                 position=position,
                 customer_importance=_from_counts(importance.get((0, tp_id))),
                 customer_performance=_from_counts(csat.get((0, tp_id))),
@@ -47,14 +47,6 @@ def compute_gaps(session: Session, journey: Journey, period: Period) -> GapAnaly
             )
         )
     return analyse_gaps(ratings)
-
-
-def _department(journey: Journey, touchpoint_id: int) -> str | None:
-    for stage in journey.stages:
-        for tp in stage.touchpoints:
-            if tp.id == touchpoint_id:
-                return tp.owner or None
-    return None
 
 
 def _from_counts(counts: dict[int, int] | None) -> Summary | None:
@@ -76,11 +68,10 @@ def _derived(pairs: dict[tuple[int, int], int] | None) -> CorrelationEstimate | 
     return derived_importance(csat.tolist(), ltr.tolist())
 
 
-def gaps_report(session: Session, journey: Journey, period: Period) -> GapsReport:
+def gaps_report(session: Session, journey: JourneyView, period: Period) -> GapsReport:
     """The gap analysis with names: a row per touchpoint in journey order, plus summaries."""
     analysis = compute_gaps(session, journey, period)
-    groups = {g.key: g for g in journey_groups(journey, "touchpoint")}
-    stage_names = {s.key: s.name for s in journey.stages}
+    groups = {g.key: g for g in journey.touchpoints}
     rows = []
     for item in analysis.touchpoints:
         group = groups[item.key]
@@ -89,7 +80,7 @@ def gaps_report(session: Session, journey: Journey, period: Period) -> GapsRepor
                 touchpoint=item.key,
                 label=group.label,
                 stage=group.stage_key,
-                stage_label=stage_names.get(group.stage_key, group.stage_key),
+                stage_label=journey.stage_name(group.stage_key),
                 department=item.department,
                 customer_importance=item.customer_importance,
                 customer_performance=item.customer_performance,

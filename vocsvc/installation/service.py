@@ -20,6 +20,7 @@ GENERATED_SECRET = "respondent_hash_key"  # noqa: S105 - a row's name, not a sec
 ROLLUP_TIMEZONE = "rollup_timezone"
 
 _SESSION_PURPOSE = b"vocsvc dashboard session v1"
+_ROLLUP_ZONE_READ = "vocsvc.rollup_timezone"
 _GENERATED_HERE = "vocsvc.installation_secret_generated"
 _known_secrets: dict[str, str] = {}
 _known_secrets_lock = threading.Lock()
@@ -44,12 +45,20 @@ def hash_respondent(key: str, respondent: str | None) -> str | None:
 
 
 def rollup_timezone(session: Session) -> str | None:
-    """The zone the daily rollup's days were counted in (None: never counted)."""
-    return InstallationRepository(session).get(ROLLUP_TIMEZONE)
+    """The zone the daily rollup's days were counted in (None: never counted).
+
+    Read once per session (a request's, a job's): every query of a dashboard view or a review
+    asks, and the answer changes only when the rollup is rebuilt, which records the new zone.
+    """
+    if _ROLLUP_ZONE_READ not in session.info:
+        session.info[_ROLLUP_ZONE_READ] = InstallationRepository(session).get(ROLLUP_TIMEZONE)
+    zone: str | None = session.info[_ROLLUP_ZONE_READ]
+    return zone
 
 
 def record_rollup_timezone(session: Session, zone: str) -> None:
     InstallationRepository(session).put(ROLLUP_TIMEZONE, zone)
+    session.info[_ROLLUP_ZONE_READ] = zone
 
 
 def _installation_secret(session: Session) -> str:

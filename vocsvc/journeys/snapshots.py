@@ -57,7 +57,7 @@ class StageSnapshot:
     touchpoints: tuple[TouchpointSnapshot, ...]  # in journey order, retired ones included
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: copies are kept and reused, not rebuilt
 class JourneySnapshot:
     """An immutable copy of a journey's definition, as of `updated_at`."""
 
@@ -67,7 +67,7 @@ class JourneySnapshot:
     updated_at: datetime
     allowed_origins: tuple[str, ...] | None
     stages: tuple[StageSnapshot, ...]  # in journey order, retired ones included
-    touchpoints: Mapping[str, TouchpointSnapshot] = field(compare=False)
+    touchpoints: Mapping[str, TouchpointSnapshot]
 
     def touchpoint(self, key: str) -> TouchpointSnapshot | None:
         """The active, surveyed touchpoint `key`, or None."""

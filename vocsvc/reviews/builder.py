@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.schemas import TargetMiss
 from vocsvc.analytics.service import period_out
 from vocsvc.analytics.views import Breakdowns, overview
 from vocsvc.gaps.quadrants import CONCENTRATE
 from vocsvc.gaps.schemas import GapRow, GapsReport
 from vocsvc.gaps.service import gaps_report
-from vocsvc.models import Journey, utcnow
+from vocsvc.models import utcnow
 from vocsvc.periods import Period
 from vocsvc.reviews.charts import IPAPoint, ipa_svg
 from vocsvc.reviews.schemas import (
@@ -24,7 +25,7 @@ from vocsvc.reviews.schemas import (
 from vocsvc.topics.service import topics
 
 
-def build_review(session: Session, journey: Journey, period: Period) -> ReviewContent:
+def build_review(session: Session, journey: JourneyView, period: Period) -> ReviewContent:
     """Every section of the review (the HTML renders exactly this); each breakdown made once."""
     computed = Breakdowns(session, journey, period)
     nps_overall, nps_by_stage = computed.nps("stage")

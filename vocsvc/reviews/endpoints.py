@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from vocsvc.analytics.readmodel import journey_view
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.errors import InvalidInput
-from vocsvc.journeys.service import get_journey
 from vocsvc.periods import invalid_period, parse_period
 from vocsvc.reviews.schemas import ReviewOut
 from vocsvc.reviews.service import get_review
@@ -32,7 +32,7 @@ def get_report(
     with invalid_period("report"):
         period = parse_period(label, get_settings().tz)
         period.previous()  # the review compares with it
-    review = get_review(session, get_journey(session, journey), period)
+    review = get_review(session, journey_view(session, journey), period)
     if fmt == "html":
         return HTMLResponse(review.html)
     return ReviewOut(**dict(review.content), snapshot=review.snapshot)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.readmodel import JourneyView, journey_view
 from vocsvc.journeys.repository import JourneyRepository
-from vocsvc.models import Journey
 from vocsvc.periods import Period, period_of
 from vocsvc.reviews.builder import build_review
 from vocsvc.reviews.render import render_html
@@ -23,7 +23,7 @@ class Review:
     snapshot: bool
 
 
-def get_review(session: Session, journey: Journey, period: Period) -> Review:
+def get_review(session: Session, journey: JourneyView, period: Period) -> Review:
     """The stored snapshot for `period` if the scheduler made one, else a freshly built review."""
     stored = ReviewRepository(session).snapshot(journey.id, period.label)
     if stored is not None:
@@ -40,9 +40,7 @@ def snapshot_last_quarter(session: Session, now: datetime) -> list[tuple[str, st
     for journey in JourneyRepository(session).list_all():
         if repo.snapshot(journey.id, last_quarter.label) is not None:
             continue
-        full = JourneyRepository(session).get_by_key(journey.key)
-        assert full is not None
-        content = build_review(session, full, last_quarter)
+        content = build_review(session, journey_view(session, journey.key), last_quarter)
         stored = content.model_dump(mode="json")
         if repo.add_snapshot_once(journey.id, last_quarter.label, stored, render_html(content)):
             created.append((journey.key, last_quarter.label))

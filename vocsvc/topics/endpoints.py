@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from vocsvc.analytics.readmodel import journey_view
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.db import SessionDep
-from vocsvc.journeys.service import get_journey
 from vocsvc.params import PeriodDep
 from vocsvc.topics.schemas import Polarity, TopicsBy, TopicsReport
 from vocsvc.topics.service import topics
@@ -27,4 +27,4 @@ def get_topics(
     top: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> TopicsReport:
     """Keywords that distinguish each group's negative (or positive) comments, with examples."""
-    return topics(session, get_journey(session, journey), by, period, polarity, top)
+    return topics(session, journey_view(session, journey), by, period, polarity, top)

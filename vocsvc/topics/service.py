@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from sqlalchemy.orm import Session
 
-from vocsvc.analytics.service import journey_groups, period_out
-from vocsvc.models import Journey
+from vocsvc.analytics.readmodel import JourneyView
+from vocsvc.analytics.service import period_out
 from vocsvc.periods import Period
 from vocsvc.text.keywords import distinctive_terms
 from vocsvc.topics.repository import CommentRepository
@@ -20,14 +20,14 @@ MAX_COMMENTS = 5000
 
 def topics(
     session: Session,
-    journey: Journey,
+    journey: JourneyView,
     by: TopicsBy,
     period: Period | None,
     polarity: Polarity,
     top_n: int = 10,
 ) -> TopicsReport:
     """Top distinctive terms of negative (pain points) or positive (delights) comments per group."""
-    groups = journey_groups(journey, by)
+    groups = journey.groups(by)
     rows = CommentRepository(session).comments(
         journey.id,
         by,
