@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
 # Routes anyone may call: health, the customer-facing survey routes, the widget script and
@@ -43,9 +43,11 @@ def all_operations(app: FastAPI) -> list[tuple[str, str]]:
         for path, operations in app.openapi()["paths"].items()
         for method in operations
     }
-    for route in app.routes:
+    # Routers are included lazily: their routes are walked through their contexts.
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
         if isinstance(route, APIRoute) and not route.include_in_schema:
-            found.update((method, route.path) for method in route.methods - {"HEAD"})
+            found.update((method, context.path) for method in route.methods - {"HEAD"})
     return sorted(found)
 
 
@@ -55,6 +57,7 @@ def test_the_walk_covers_the_api(app: FastAPI) -> None:
     assert len(private) >= 25, private  # the walk really sees the admin API
     assert ("POST", "/v1/journeys") in private
     assert ("GET", "/v1/journeys/{journey}/responses.csv") in private
+    assert ("GET", "/dashboard") in operations  # routes hidden from the schema are walked too
 
 
 @pytest.mark.parametrize("credentials", [{}, {"Authorization": "Bearer "}, {"X-API-Key": ""}])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import parse_qs
@@ -28,8 +27,6 @@ router = APIRouter(prefix="/dashboard", tags=["web"], include_in_schema=False)
 api_router = APIRouter(prefix="/dashboard", tags=["web"])
 
 SessionCookie = Annotated[str | None, Cookie(alias=COOKIE_NAME)]
-# Optional views whose API routes other work adds; the page asks before calling them.
-OPTIONAL_ROUTES = {"gaps": "/v1/journeys/{}/gaps", "topics": "/v1/journeys/{}/topics"}
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -87,15 +84,9 @@ def sign_out(request: Request) -> Response:
     return response
 
 
-def _available(request: Request, template: str) -> bool:
-    # The OpenAPI document is the public list of the app's API routes (and FastAPI caches it).
-    paths = {re.sub(r"\{[^}]*\}", "{}", path) for path in request.app.openapi().get("paths", {})}
-    return template in paths
-
-
 @api_router.get("/settings", response_model=DashboardSettings)
 def settings(request: Request, key: ViewerKey) -> DashboardSettings:
-    """What the page needs before loading data: optional views, quarters, chart definitions."""
+    """What the page needs before loading data: quarters, chart definitions."""
     tz = get_settings().tz
     quarter = period_of(datetime.now(tz), "quarter", tz)
     quarters = [quarter.label]
@@ -103,7 +94,6 @@ def settings(request: Request, key: ViewerKey) -> DashboardSettings:
         quarter = period_of(quarter.start - timedelta(days=1), "quarter", tz)
         quarters.append(quarter.label)
     return DashboardSettings(
-        features={name: _available(request, path) for name, path in OPTIONAL_ROUTES.items()},
         quarters=quarters,
         timezone=get_settings().timezone,
         key=SignedInKey(name=key.name, role=key.role),

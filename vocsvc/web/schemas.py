@@ -23,7 +23,6 @@ class SignedInKey(BaseModel):
 
 
 class DashboardSettings(BaseModel):
-    features: dict[str, bool]  # optional views and whether this service has them
     quarters: list[str]  # the current quarter first, then the seven before it
     timezone: str
     key: SignedInKey

@@ -15,11 +15,10 @@ function quadrantTag(quadrant) {
     quadrant.label);
 }
 
-export async function renderGaps(panel, { journey, period, features, quadrants }) {
+export async function renderGaps(panel, { journey, period, quadrants }) {
   const chart = panel.querySelector("#ipa");
   const table = panel.querySelector("#ipa-table");
   table.replaceChildren();
-  if (!features.gaps) return chart.replaceChildren(notice(UNAVAILABLE, "notice unavailable"));
   if (!period) return chart.replaceChildren(notice("差距分析按季度计算：请在上方选择一个季度。"));
   let report;
   try {

@@ -57,7 +57,7 @@ async function render() {
   try {
     const context = {
       journey: await journeyDef(journeySelect.value), period: periodSelect.value,
-      features: settings.features, timezone: settings.timezone,
+      timezone: settings.timezone,
       quadrants: settings.quadrants, bands: settings.score_bands,
     };
     await VIEWS[view](panel, context);

@@ -10,9 +10,8 @@ function term(t, top) {
     h("span", { class: "word", text: t.term }), h("span", { class: "count", text: `×${t.count}` }));
 }
 
-export async function renderTopics(panel, { journey, period, features }) {
+export async function renderTopics(panel, { journey, period }) {
   const target = panel.querySelector("#topics");
-  if (!features.topics) return target.replaceChildren(notice(UNAVAILABLE, "notice unavailable"));
   let report;
   try {
     report = await get(`/v1/journeys/${encodeURIComponent(journey.key)}/topics`, { by: "stage", period, polarity: "negative" });
