@@ -1,10 +1,15 @@
-"""Sentiment benchmark: held-out-domain AUC/accuracy and one-core throughput, ours vs SnowNLP.
+"""Sentiment benchmark: the v2 analyser against its targets, v1 and SnowNLP.
 
-    .venv/bin/python bench/sentiment.py [--quick] [--data-dir D]
+    .venv/bin/python bench/sentiment.py [--quick] [--only cx,reviews,aspects,speed]
 
-Held-out: for each domain, train on the other domains (same code and hyperparameters as the shipped
-model), test on that domain; SnowNLP scores a random sample per domain (it is ~100x slower).
-Throughput: the same random sample of comments from all domains, one core, model loaded cold.
+- cx: the shipped model on the CX test split (never trained or tuned on); v1 and SnowNLP on the
+  same comments for comparison; the dev split it was tuned on, for reference.
+- reviews: each review domain held out in turn: v2's polarity head refitted without the domain
+  (everything else as shipped), v1 refitted the same way, SnowNLP on a sample.
+- aspects: the restaurant aspect data, k-fold: v2's sentiment heads refitted without the fold.
+- speed: `vocsvc text analyze` on one core: in one process (comments/s, same comments as SnowNLP),
+  and the CLI as a subprocess (wall time including start-up, peak memory); model file size.
+--quick: 60 optimiser iterations instead of 300, 3 folds, smaller SnowNLP samples.
 """
 
 from __future__ import annotations
@@ -12,71 +17,218 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from vocsvc.text.sentiment import DEFAULT_MODEL_PATH, SentimentModel, SnowNLPBackend
-from vocsvc.text.train import (
-    DEFAULT_DATA_DIR,
-    evaluate_held_out,
-    format_results,
-    load_corpora,
+from vocsvc.text.analysis import DEFAULT_ANALYZER_PATH, TextAnalyzer, get_analyzer
+from vocsvc.text.cxset import load_records, records_in
+from vocsvc.text.evaluate import evaluate_cx, f1_scores
+from vocsvc.text.sentiment import V1_MODEL_PATH, SentimentModel, SnowNLPBackend, label_for
+from vocsvc.text.train import DEFAULT_DATA_DIR, evaluate_held_out, load_corpora, roc_auc
+from vocsvc.text.train_analyzer import (
+    ASPECT_DATA_DIR,
+    aspect_data_cv,
+    held_out_reviews,
+    load_aspect_reviews,
+    make_design,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def throughput(data_dir: Path, n_ours: int, n_snow: int, batch: int = 256) -> None:
-    """Comments per second on one core for both backends, on the same random sample."""
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as in production
-    texts = [t for _, t, _ in load_corpora(data_dir)]
-    sample = random.Random(7).sample(texts, n_ours)
-    snow_sample = sample[:n_snow]  # a prefix of a random sample is itself a random sample
-    mean_len = sum(map(len, sample)) / len(sample)
-    print(f"\nthroughput, one core: {n_ours} random comments (mean {mean_len:.0f} characters)")
 
+@dataclass
+class Target:
+    """One figure against its target."""
+
+    name: str
+    value: float
+    target: float
+    higher_is_better: bool = True
+
+    @property
+    def met(self) -> bool:
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
+
+
+targets: list[Target] = []
+
+
+def cx_section(analyzer: TextAnalyzer) -> None:
+    """The CX test split (and dev for reference): v2, v1, SnowNLP."""
+    test, dev = records_in("test"), records_in("dev")
+    print(f"\n## CX set: test split {len(test)} comments (dev {len(dev)}, used for tuning)")
+    for name, records in (("test", test), ("dev", dev)):
+        m = evaluate_cx(analyzer, records)
+        f = m.f1
+        p = m.pairs
+        print(
+            f"v2 {name}: macro-F1 {f['macro']:.3f} (neg {f['negative']:.3f}, "
+            f"neu {f['neutral']:.3f}, pos {f['positive']:.3f}), neg-vs-pos AUC {m.auc:.3f}, "
+            f"opinion accuracy {m.opinion_accuracy:.3f}, aspect pairs P {p.precision:.3f} "
+            f"R {p.recall:.3f} F1 {p.f1:.3f} ({p.gold} gold, {p.predicted} predicted)"
+        )
+        if name == "test":
+            targets.extend(
+                [
+                    Target("CX test macro-F1", f["macro"], 0.80),
+                    Target("CX test neutral F1", f["neutral"], 0.70),
+                    Target("CX test neg-vs-pos AUC", m.auc, 0.95),
+                    Target("CX test aspect pair F1", m.pairs.f1, 0.80),
+                ]
+            )
+    gold = [r.label for r in test]
+    polar = [i for i, g in enumerate(gold) if g != "neutral"]
+    texts = [r.text for r in test]
+    for name, probs in (
+        ("v1", SentimentModel.load(V1_MODEL_PATH).predict_proba(texts)),
+        ("SnowNLP", SnowNLPBackend().predict_proba(texts)),
+    ):
+        f = f1_scores(gold, [label_for(float(p)) for p in probs])
+        auc = roc_auc([gold[i] == "positive" for i in polar], [probs[i] for i in polar])
+        print(
+            f"{name} test (labels at 0.4/0.6): macro-F1 {f['macro']:.3f}, neutral F1 "
+            f"{f['neutral']:.3f}, neg-vs-pos AUC {auc:.3f}"
+        )
+    print("\nv2 test by setting: setting n macro-F1")
+    for setting in sorted({r.setting for r in test}):
+        rs = [r for r in test if r.setting == setting]
+        print(f"  {setting} {len(rs)} {evaluate_cx(analyzer, rs).f1['macro']:.3f}")
+
+
+def reviews_and_aspects(analyzer: TextAnalyzer, quick: bool, sections: set[str]) -> None:
+    """Held-out review domains and the k-fold aspect data (both refit heads of v2)."""
+    max_iter = 60 if quick else 300
+    reviews = load_corpora(DEFAULT_DATA_DIR)
+    aspect_reviews = load_aspect_reviews(ASPECT_DATA_DIR)
     t0 = time.perf_counter()
-    model = SentimentModel.load(DEFAULT_MODEL_PATH)
-    model.predict_proba(["预热"])  # jieba loads its dictionary on first use; timed separately
-    load_s = time.perf_counter() - t0
-    rates = []
-    for run in ("cold cache", "warm cache"):
-        t0 = time.perf_counter()
-        for i in range(0, len(sample), batch):
-            model.predict_proba(sample[i : i + batch])
-        rate = len(sample) / (time.perf_counter() - t0)
-        rates.append(rate)
-        print(f"  ours ({run}, batches of {batch}): {rate:,.0f} comments/s")
-    print(f"  ours: model + tokenizer load {load_s:.1f}s (once per process)")
+    design = make_design(reviews, aspect_reviews, records_in("train"), max_iter=max_iter)
+    print(f"\n(featurised the training rows in {time.perf_counter() - t0:.0f}s)")
+    if "reviews" in sections:
+        print(f"\n## Review corpora, each domain held out (max_iter {max_iter})")
+        ours = held_out_reviews(design, analyzer, reviews, log=True)
+        v1 = evaluate_held_out(
+            DEFAULT_DATA_DIR, snownlp_sample=200 if quick else 1000, log=False, max_iter=max_iter
+        )
+        print("| domain | n | v2 AUC | v1 AUC | v2 - v1 | SnowNLP AUC (sample) |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for o, r in zip(ours, v1, strict=True):
+            assert o.domain == r.domain
+            print(
+                f"| {o.domain} | {o.n} | {o.auc:.3f} | {r.auc:.3f} | {o.auc - r.auc:+.3f} "
+                f"| {r.snownlp_auc:.3f} |"
+            )
+        mean_v2 = sum(o.auc for o in ours) / len(ours)
+        mean_v1 = sum(r.auc for r in v1) / len(v1)
+        worst = min(o.auc - r.auc for o, r in zip(ours, v1, strict=True))
+        print(f"| **mean** | | **{mean_v2:.3f}** | {mean_v1:.3f} | {mean_v2 - mean_v1:+.3f} | |")
+        targets.append(Target("reviews held-out mean AUC", mean_v2, 0.93))
+        targets.append(Target("reviews worst domain v2 - v1", worst, -0.01))
+    if "aspects" in sections:
+        folds = 3 if quick else 5
+        print(f"\n## Restaurant aspect data, {folds}-fold (max_iter {max_iter})")
+        fig = aspect_data_cv(design, analyzer, aspect_reviews, folds=folds, log=True)
+        o, s, p = fig.overall_f1, fig.star_f1, fig.pairs
+        print(
+            f"overall experience (AI Challenger, n={fig.overall_n}): macro-F1 {o['macro']:.3f} "
+            f"(neg {o['negative']:.3f}, neu {o['neutral']:.3f}, pos {o['positive']:.3f})"
+        )
+        print(f"ASAP star as three classes (n={fig.star_n}): macro-F1 {s['macro']:.3f}")
+        print(
+            f"aspect pairs (both sources, mapped to our 12): P {p.precision:.3f} R {p.recall:.3f} "
+            f"F1 {p.f1:.3f} ({p.gold} gold, {p.predicted} predicted)"
+        )
+        targets.append(Target("aspect data overall macro-F1", o["macro"], 0.65))
+        targets.append(Target("aspect data pair F1", p.f1, 0.60))
 
+
+def speed_section(quick: bool) -> None:
+    """Throughput on one core (in process and as the CLI), CLI peak memory, model size."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    cx = [r.text for r in load_records()]
+    reviews = [t for _, t, _ in load_corpora(DEFAULT_DATA_DIR)]
+    rng = random.Random(7)
+    n = 1000 if quick else 3000
+    comments = rng.sample(cx, min(len(cx), n // 2))
+    comments += rng.sample(reviews, n - len(comments))
+    rng.shuffle(comments)
+    n_snow = 200 if quick else 600
+    mean_len = sum(map(len, comments)) / len(comments)
+    print(
+        f"\n## Speed, one core: {n} comments (CX set and reviews, mean {mean_len:.0f} characters)"
+    )
+    t0 = time.perf_counter()
+    analyzer = TextAnalyzer.load(DEFAULT_ANALYZER_PATH)
+    analyzer.analyze(["预热"])
+    print(f"load + first call: {time.perf_counter() - t0:.2f}s")
+    rates = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for i in range(0, n, 512):
+            analyzer.analyze(comments[i : i + 512])
+        rates.append(n / (time.perf_counter() - t0))
+    print("v2 analyze, batches of 512, 3 runs: " + ", ".join(f"{r:,.0f}/s" for r in rates))
     snow = SnowNLPBackend()
     snow.predict_proba(["预热"])
     t0 = time.perf_counter()
-    snow.predict_proba(snow_sample)
-    snow_rate = len(snow_sample) / (time.perf_counter() - t0)
+    snow.predict_proba(comments[:n_snow])
+    snow_rate = n_snow / (time.perf_counter() - t0)
     t0 = time.perf_counter()
-    model.predict_proba(snow_sample)
-    ours_same = len(snow_sample) / (time.perf_counter() - t0)
-    print(f"  SnowNLP on the first {n_snow} of them: {snow_rate:,.0f} comments/s")
-    print(f"  ours on the same {n_snow}: {ours_same:,.0f} comments/s")
-    print(f"  speed-up (ours cold / SnowNLP): {rates[0] / snow_rate:.0f}x")
+    analyzer.analyze(comments[:n_snow])
+    same = n_snow / (time.perf_counter() - t0)
+    print(f"SnowNLP on the first {n_snow}: {snow_rate:,.0f}/s; v2 on the same: {same:,.0f}/s")
+    print(f"speed-up on the same comments: {same / snow_rate:.0f}x")
+    targets.append(Target("analyze / SnowNLP speed ratio", same / snow_rate, 20.0))
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+        f.write("\n".join(c.replace("\n", " ") for c in comments) + "\n")
+        path = f.name
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cmd = [sys.executable, "-m", "vocsvc", "text", "analyze"]
+    t0 = time.perf_counter()
+    with open(path, "rb") as stdin:
+        done = subprocess.run(cmd, stdin=stdin, capture_output=True, cwd=ROOT, check=True)
+    wall = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    os.unlink(path)
+    lines = done.stdout.count(b"\n")
+    assert lines == n, (lines, n)
+    note = "" if peak_mb > before / 1024 else " (not above an earlier child's peak)"
+    print(
+        f"CLI `vocsvc text analyze` (one core, start-up included): {n} lines in {wall:.1f}s = "
+        f"{n / wall:,.0f}/s ({n / wall / snow_rate:.0f}x SnowNLP); peak RSS {peak_mb:.0f} MB{note}"
+    )
+    targets.append(Target("CLI peak memory MB", peak_mb, 200.0, higher_is_better=False))
+    size = DEFAULT_ANALYZER_PATH.stat().st_size / 1e6
+    print(f"model file {DEFAULT_ANALYZER_PATH.name}: {size:.2f} MB")
+    targets.append(Target("model file MB", size, 10.0, higher_is_better=False))
 
 
 def main() -> int:
-    """Run the benchmark and print the figures."""
+    """Run the sections and print every figure against its target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller samples, fewer iterations")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--quick", action="store_true", help="fewer iterations and folds")
+    parser.add_argument("--only", default="cx,reviews,aspects,speed", help="sections to run")
     args = parser.parse_args()
+    sections = set(args.only.split(","))
     t0 = time.perf_counter()
-    quick = args.quick
-    print(f"held-out-domain evaluation ({'quick: max_iter=60, ' if quick else ''}", end="")
-    print(f"SnowNLP on {200 if quick else 1000} random rows per domain)")
-    hp = {"max_iter": 60} if quick else {}
-    results = evaluate_held_out(args.data_dir, snownlp_sample=200 if quick else 1000, **hp)
-    print(format_results(results))
-    wins = sum(r.sample_auc > r.snownlp_auc for r in results)
-    print(f"ours beats SnowNLP on AUC (same sample) in {wins} of {len(results)} domains")
-    throughput(args.data_dir, 1000 if quick else 3000, 200 if quick else 600)
+    analyzer = get_analyzer()
+    print(f"# {analyzer.version}: thresholds {analyzer.thresholds}")
+    if "cx" in sections:
+        cx_section(analyzer)
+    if sections & {"reviews", "aspects"}:
+        reviews_and_aspects(analyzer, args.quick, sections)
+    if "speed" in sections:
+        speed_section(args.quick)
+    print("\n## Targets")
+    for t in targets:
+        op = ">=" if t.higher_is_better else "<="
+        print(f"{'MET ' if t.met else 'MISS'} {t.name}: {t.value:.3f} (target {op} {t.target})")
     print(f"\nbench finished in {time.perf_counter() - t0:.0f}s")
     return 0
 

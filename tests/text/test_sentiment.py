@@ -1,4 +1,4 @@
-"""The shipped sentiment model, the backends, the AUC helper and a tiny training run."""
+"""The v1 sentiment model, the backends, the AUC helper and a tiny training run."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from scipy.stats import mannwhitneyu
 
+from vocsvc.text.analysis import get_analyzer
 from vocsvc.text.cli import score_stream
 from vocsvc.text.features import FeatureConfig
 from vocsvc.text.sentiment import (
     DEFAULT_MODEL_PATH,
+    V1_MODEL_PATH,
+    AnalyzerBackend,
     OwnModelBackend,
     SentimentModel,
     SentimentScore,
@@ -26,7 +29,7 @@ from vocsvc.text.train import load_corpora, roc_auc, train
 
 @pytest.fixture(scope="module")
 def model() -> SentimentModel:
-    return SentimentModel.load(DEFAULT_MODEL_PATH)
+    return SentimentModel.load(V1_MODEL_PATH)
 
 
 def p(model: SentimentModel, text: str) -> float:
@@ -38,7 +41,7 @@ def test_model_file_loads_with_version_and_thresholds(model: SentimentModel) -> 
     assert model.weights.shape == (1 << model.config.n_bits,)
     assert np.count_nonzero(model.weights) > 100_000
     assert model.thresholds == (0.4, 0.6)
-    assert DEFAULT_MODEL_PATH.stat().st_size < 4_500_000
+    assert V1_MODEL_PATH.stat().st_size < 4_500_000
 
 
 @pytest.mark.parametrize(
@@ -124,9 +127,22 @@ def test_label_thresholds() -> None:
 
 def test_get_backend_caches_and_rejects_unknown_names() -> None:
     assert get_backend("own") is get_backend("own", DEFAULT_MODEL_PATH)
-    assert isinstance(get_backend("own"), OwnModelBackend)
+    assert isinstance(get_backend("own"), AnalyzerBackend)
+    assert isinstance(get_backend("own", V1_MODEL_PATH), OwnModelBackend)
     with pytest.raises(ValueError, match="unknown sentiment backend"):
         get_backend("bert")
+
+
+def test_own_backend_is_the_v2_analyser_three_classes_and_p_positive() -> None:
+    texts = ["热线客服说话很专业", "一般", "", "排队排了一个小时，太慢了"]
+    scores = get_backend("own").score(texts)
+    analyses = get_analyzer().analyze(texts)
+    assert [s.label for s in scores] == [a.label for a in analyses]
+    assert [s.probability for s in scores] == [a.p_positive for a in analyses]
+    assert [s.label for s in scores] == ["positive", "neutral", "neutral", "negative"]
+    assert {s.model_version for s in scores} == {"sentiment-zh-v2"}
+    probs = get_backend("own").predict_proba(texts)
+    assert probs.tolist() == [s.probability for s in scores]
 
 
 def test_snownlp_backend_scores_empty_text_and_reports_its_version() -> None:

@@ -21,6 +21,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from vocsvc.text import aspects, lexicon
+
 # Full-width ASCII (U+FF01..U+FF5E) -> half-width; ideographic space and control chars -> space.
 _WIDTH_TABLE: dict[int, int | str | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE.update({0x3000: 0x20, 0x7F: 0x20, **dict.fromkeys(range(0x20), 0x20)})
@@ -41,6 +43,7 @@ _NEGATION_RE = re.compile(
 )
 
 NEG, AFTER, CONC, NOT, WORD = "NEG_", "AFTER_", "CONC_", "NOT_", "W_"
+LEX, KIND, ASPECT = "LX_", "K_", "A_"
 HASH_NAME = "fnv1a64-codepoints"
 _FNV_OFFSET = 0xCBF29CE484222325
 _FNV_PRIME = 0x100000001B3
@@ -50,8 +53,14 @@ _MASK64 = (1 << 64) - 1
 # The training corpora hold no emoji, but customers' comments do ("👍👍", "等了半小时😡"): the
 # common ones are read as the word they stand for. Variation selectors and skin tones carry no
 # sentiment and are dropped.
+# ⭐ is a rating, not praise: runs of stars are read in vocsvc.text.prepare (⭐⭐⭐ → 三颗星).
+# 😂 and 🤔 are left alone: customers use them for laughing and for complaining alike.
 _EMOJI_WORDS = {
-    **dict.fromkeys("👍👏💯🎉🌟⭐", "赞"),
+    **dict.fromkeys("👍👏💯🎉👌", "赞"),
+    **dict.fromkeys("🙏🌹💐", "感谢"),
+    **dict.fromkeys("😅🙃😓", "无语"),
+    **dict.fromkeys("🤮🤢", "恶心"),
+    "💔": "失望",
     **dict.fromkeys("😀😃😄😁😊🙂☺😆🥳", "高兴"),
     **dict.fromkeys("❤♥💕💖💗😍🥰😘", "喜欢"),
     **dict.fromkeys("👎💩", "差"),
@@ -91,6 +100,14 @@ class FeatureConfig:
     # 1.0 -> .9249, 0.3 -> .9250, 0.1 -> .9245, 0 -> .9243 (neg_scope 6), and only 0 puts
     # 没有问题 above 0.5 (1.0: 0.40, 0.3: 0.44, 0.1: 0.51 but 不贵 0.56); see the model card.
     negator_weight: float = 0.0
+    # v2: opinion-lexicon hits with negation parity (LX_pos, NEG_LX_neg ...), the kind of answer
+    # (K_question, K_suggestion, K_nothing) and aspect-term hits (A_price ...); see lexicon.py.
+    lexicon: bool = False
+    aspect_terms: bool = False  # A_ features (only with lexicon)
+    # v2: names of services and staff (客服, 退货, 配送, 前台 ...; aspects.SERVICE_NAMES) make no
+    # n-grams. In reviews they are mentioned mostly in complaints (客服 alone scored 0.004), while
+    # on a hotline's survey every comment names the hotline: the words around them must decide.
+    mask_targets: bool = False
     hash: str = HASH_NAME
 
     def __post_init__(self) -> None:
@@ -192,21 +209,51 @@ def words(text: str, flags: Flags) -> list[str]:
     return out
 
 
+def lexicon_features(text: str, flags: Flags, aspect_terms: bool) -> list[str]:
+    """LX_ opinion-word hits (NEG_ when an odd number of negators precede them, with the AFTER_ and
+    CONC_ scopes of their position), K_ kinds of answer and A_ aspect-term hits (aspect_terms)."""
+    out: list[str] = []
+    for hit in lexicon.hits(text):
+        scope = inside(flags, hit.start, hit.end) - {NEG}
+        base = (NEG if hit.negated else "") + LEX + hit.polarity
+        out += (
+            [CONC + base] if CONC in scope else [base, AFTER + base] if AFTER in scope else [base]
+        )
+    if lexicon.is_nothing(text):
+        out.append(KIND + "nothing")
+    if lexicon.is_question(text):
+        out.append(KIND + "question")
+    if lexicon.is_suggestion(text):
+        out.append(KIND + "suggestion")
+    if aspect_terms:
+        out += [ASPECT + key for key in aspects.term_hits(text)]
+    return out
+
+
 def is_negator(feature: str) -> bool:
     """A NOT_ feature: (part of) a negator word outside any negation scope."""
     return feature.startswith((NOT, AFTER + NOT))
+
+
+def masked(text: str) -> str:
+    """Service and staff names replaced by NUL, which no n-gram may contain (mask_targets)."""
+    return aspects.SERVICE_NAMES_RE.sub(lambda m: "\0" * len(m.group()), text)
 
 
 def extract(text: str, config: FeatureConfig) -> list[str]:
     """Every feature string of one text (readable reference for what FeatureHasher hashes)."""
     t = normalize(text)
     flags = char_flags(len(t), scopes(t, config.neg_scope))
+    chars = masked(t) if config.mask_targets else t
     feats = []
     for k in range(1, config.ngram_max + 1):
         for i in range(len(t) - k + 1):
-            feats += [p + t[i : i + k] for p in copies(inside(flags, i, i + k))]
+            if "\0" not in chars[i : i + k]:
+                feats += [p + t[i : i + k] for p in copies(inside(flags, i, i + k))]
     if config.words and t:
         feats += words(t, flags)
+    if config.lexicon:
+        feats += lexicon_features(t, flags, config.aspect_terms)
     if not config.negator_weight:
         feats = [f for f in feats if not is_negator(f)]
     return feats
@@ -286,7 +333,7 @@ class FeatureHasher:
         (NOT_ features, when emitted, are then multiplied by config.negator_weight.)
         """
         norm = [normalize(t) for t in texts]
-        joined = "\0".join(norm) + "\0"
+        joined = "\0".join(masked(t) if self.config.mask_targets else t for t in norm) + "\0"
         cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         starts = np.cumsum([0] + [len(t) + 1 for t in norm])
         doc_of_pos = np.repeat(np.arange(len(norm)), np.diff(starts))
@@ -302,8 +349,14 @@ class FeatureHasher:
             spans = scopes(t, self.config.neg_scope)
             for p, a, b in spans:
                 flags[p][starts[i] + a : starts[i] + b] = True
-            if self.config.words and t:
-                for w in words(t, char_flags(len(t), spans)):
+            extra: list[str] = []
+            if (self.config.words or self.config.lexicon) and t:
+                t_flags = char_flags(len(t), spans)
+                extra = words(t, t_flags) if self.config.words else []
+                if self.config.lexicon:
+                    extra += lexicon_features(t, t_flags, self.config.aspect_terms)
+            if extra:
+                for w in extra:
                     negator = is_negator(w)
                     if negator and not negator_weight:
                         continue

@@ -1,4 +1,8 @@
-"""Chinese comment sentiment: our hashed logistic model (default) and a SnowNLP baseline (pure)."""
+"""Chinese comment sentiment: our model (default) and a SnowNLP baseline (pure).
+
+Backend "own" is the v2 analyser (vocsvc.text.analysis): probability = its p_positive, label its
+three classes. A v1 file (binary logistic model, models/sentiment-zh-v1.npz) still loads as one.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from vocsvc.text.analysis import TextAnalyzer
 from vocsvc.text.features import FeatureConfig, FeatureHasher
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "sentiment-zh-v1.npz"
+V1_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "sentiment-zh-v1.npz"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "sentiment-zh-v2.npz"
 DEFAULT_THRESHOLDS = (0.4, 0.6)
 
 Probabilities = NDArray[np.float64]
@@ -136,6 +142,24 @@ class OwnModelBackend:
         return _scores(self.predict_proba(texts), self.model.thresholds, self.version)
 
 
+class AnalyzerBackend:
+    """The v2 analyser as a sentiment backend: p_positive and the three-class label."""
+
+    def __init__(self, analyzer: TextAnalyzer) -> None:
+        self.analyzer = analyzer
+
+    @property
+    def version(self) -> str:
+        return self.analyzer.version
+
+    def predict_proba(self, texts: Sequence[str]) -> Probabilities:
+        return np.array([p for _, p, _ in self.analyzer.overall(texts)], dtype=np.float64)
+
+    def score(self, texts: Sequence[str]) -> list[SentimentScore]:
+        version = self.version
+        return [SentimentScore(p, label, version) for label, p, _ in self.analyzer.overall(texts)]
+
+
 class SnowNLPBackend:
     """SnowNLP's bundled Naive Bayes model, kept as the baseline to beat."""
 
@@ -169,6 +193,10 @@ _backends_lock = threading.Lock()
 
 def _load_backend(name: str, model_path: Path) -> Backend:
     if name == "own":
+        with np.load(model_path, allow_pickle=False) as z:
+            is_analyzer = "pol_w" in z.files
+        if is_analyzer:
+            return AnalyzerBackend(TextAnalyzer.load(model_path))
         return OwnModelBackend(SentimentModel.load(model_path))
     if name == "snownlp":
         return SnowNLPBackend()

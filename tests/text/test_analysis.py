@@ -1,0 +1,263 @@
+"""The v2 analyser as shipped: classes, opinion, clauses, aspects, negation and contrast."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from vocsvc.text.analysis import (
+    DEFAULT_ANALYZER_PATH,
+    AspectMention,
+    TextAnalysis,
+    TextAnalyzer,
+    get_analyzer,
+)
+from vocsvc.text.aspects import ASPECT_KEYS, ASPECTS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> TextAnalyzer:
+    return get_analyzer()
+
+
+def one(analyzer: TextAnalyzer, text: str) -> TextAnalysis:
+    return analyzer.analyze([text])[0]
+
+
+def test_model_file_is_small_and_cached_per_process() -> None:
+    assert DEFAULT_ANALYZER_PATH.stat().st_size <= 10_000_000
+    assert get_analyzer() is get_analyzer(DEFAULT_ANALYZER_PATH)
+    assert get_analyzer().version == "sentiment-zh-v2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "热线客服说话很专业",
+        "客服电话一打就通，回访很及时",
+        "退货不问原因，当场就退了款，希望保持。",
+        "快递员服务态度非常好，耐心等我下楼",
+        "柜员办理业务很快，五分钟就弄好了",
+    ],
+)
+def test_praise_that_names_a_service_is_positive(analyzer: TextAnalyzer, text: str) -> None:
+    result = one(analyzer, text)
+    assert result.label == "positive", result
+    assert result.p_positive > 0.6
+    assert result.opinion
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["客服态度恶劣，等了三天都没人管", "排队排了一个小时，只开了一个窗口", "app老是闪退，登录不上"],
+)
+def test_complaints_are_negative_and_low_enough_to_open_a_case(
+    analyzer: TextAnalyzer, text: str
+) -> None:
+    result = one(analyzer, text)
+    assert result.label == "negative", result
+    assert result.p_positive < 0.2
+
+
+@pytest.mark.parametrize("text", ["一般", "还行吧", "中规中矩", "有好有坏", "一般般吧"])
+def test_middling_answers_are_neutral_opinions(analyzer: TextAnalyzer, text: str) -> None:
+    result = one(analyzer, text)
+    assert result.label == "neutral", result
+    assert result.opinion
+    assert 0.3 < result.p_positive < 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "无",
+        "没有",
+        "暂无",
+        "。",
+        "/",
+        "请问会员卡怎么办？",
+        "希望增加停车位",
+        "[手机号]",
+    ],
+)
+def test_questions_suggestions_and_empty_answers_have_no_opinion(
+    analyzer: TextAnalyzer, text: str
+) -> None:
+    result = one(analyzer, text)
+    assert (result.label, result.opinion, result.p_positive) == ("neutral", False, 0.5)
+    assert result.aspects == ()
+
+
+def test_a_suggestion_that_carries_a_complaint_is_a_negative_opinion(
+    analyzer: TextAnalyzer,
+) -> None:
+    result = one(analyzer, "排队太久了，建议多开几个窗口")
+    assert (result.label, result.opinion) == ("negative", True)
+    assert ("waiting", "negative") in {(m.aspect, m.polarity) for m in result.aspects}
+
+
+@pytest.mark.parametrize(
+    ("negated", "plain"),
+    [("不太满意", "满意"), ("不专业", "专业"), ("不热情", "热情"), ("不方便", "方便")],
+)
+def test_negation_turns_praise_into_a_complaint(
+    analyzer: TextAnalyzer, negated: str, plain: str
+) -> None:
+    assert one(analyzer, plain).label == "positive"
+    assert one(analyzer, negated).label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("negated", "plain"),
+    [("不贵", "贵"), ("不慢", "很慢"), ("不会后悔", "后悔"), ("没问题", "有问题")],
+)
+def test_negated_complaints_are_not_complaints(
+    analyzer: TextAnalyzer, negated: str, plain: str
+) -> None:
+    assert one(analyzer, plain).label == "negative"
+    assert one(analyzer, negated).label != "negative"
+    assert one(analyzer, negated).p_positive > one(analyzer, plain).p_positive + 0.3
+
+
+def test_double_negation_reads_as_praise(analyzer: TextAnalyzer) -> None:
+    assert one(analyzer, "没有不满意的地方").label == "positive"
+    assert one(analyzer, "不是不好").p_positive > one(analyzer, "不好").p_positive + 0.3
+
+
+def test_contrast_and_concession_land_where_the_customer_lands(analyzer: TextAnalyzer) -> None:
+    assert one(analyzer, "虽然价格有点贵，但是服务非常好").label == "positive"
+    assert one(analyzer, "环境不错，但是服务太差了").label == "negative"
+    assert one(analyzer, "菜不错就是服务太差了").label == "negative"
+
+
+def test_clauses_carry_their_own_polarity_and_aspects(analyzer: TextAnalyzer) -> None:
+    result = one(analyzer, "虽然价格有点贵，但是服务非常好")
+    assert [c.text for c in result.clauses] == ["虽然价格有点贵", "但是服务非常好"]
+    price, service = result.clauses
+    assert price.label == "negative" and "price" in price.aspects
+    assert service.label == "positive" and "service_attitude" in service.aspects
+    assert AspectMention("price", "negative", "虽然价格有点贵") in result.aspects
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect", "polarity"),
+    [
+        ("手续费太贵了", "price", "negative"),
+        ("大厅很干净", "environment", "positive"),
+        ("app老是闪退", "digital", "negative"),
+        ("快递送得很准时", "delivery", "positive"),
+        ("排了四十分钟队", "waiting", "negative"),
+        ("停车位太少了", "location", "negative"),
+        ("菜很好吃", "product_quality", "positive"),
+        ("前台态度冷冰冰的", "service_attitude", "negative"),
+        ("经理解答得很专业", "professionalism", "positive"),
+        ("材料交了三遍，跑了好几趟", "process", "negative"),
+        ("退款当天就到账了", "after_sales", "positive"),
+    ],
+)
+def test_aspects_of_the_taxonomy_with_polarity(
+    analyzer: TextAnalyzer, text: str, aspect: str, polarity: str
+) -> None:
+    pairs = {(m.aspect, m.polarity) for m in one(analyzer, text).aspects}
+    assert (aspect, polarity) in pairs
+
+
+def test_placeholders_are_neutral_and_do_not_change_the_reading(analyzer: TextAnalyzer) -> None:
+    with_pii = one(analyzer, "已经打了[电话]三次都没人接")
+    assert with_pii.label == "negative"
+    assert with_pii.p_positive == pytest.approx(one(analyzer, "已经打了三次都没人接").p_positive)
+    request = one(analyzer, "我的号码是[手机号]请回电")
+    assert request.label == "neutral"
+
+
+def test_traditional_characters_read_like_simplified(analyzer: TextAnalyzer) -> None:
+    traditional, simplified = analyzer.analyze(["服務態度很好，非常滿意", "服务态度很好，非常满意"])
+    assert traditional.label == simplified.label == "positive"
+    assert traditional.p_positive == pytest.approx(simplified.p_positive)
+    assert one(analyzer, "排隊排了很久，職員態度好差").label == "negative"
+
+
+def test_a_lone_star_is_a_rating_not_praise(analyzer: TextAnalyzer) -> None:
+    assert one(analyzer, "⭐").label == "neutral"
+    assert one(analyzer, "⭐⭐⭐⭐⭐").label == "positive"
+    assert one(analyzer, "👍").label == "positive"
+    assert one(analyzer, "😡").label == "negative"
+
+
+def test_batch_keeps_order_and_matches_one_by_one(analyzer: TextAnalyzer) -> None:
+    texts = ["很好", "", "太差了", "一般", "请问几点关门？", "服务好 环境好"]
+    batch = analyzer.analyze(texts)
+    assert batch == [one(analyzer, t) for t in texts]
+    assert analyzer.analyze(texts[::-1]) == batch[::-1]
+    assert analyzer.overall(texts) == [(a.label, a.p_positive, a.opinion) for a in batch]
+
+
+def test_to_json_is_the_wire_form(analyzer: TextAnalyzer) -> None:
+    result = one(analyzer, "价格便宜，但是上菜太慢")
+    wire = result.to_json()
+    assert set(wire) == {"label", "p_positive", "opinion", "aspects"}
+    assert wire["aspects"] == [
+        {"aspect": m.aspect, "polarity": m.polarity, "text": m.text} for m in result.aspects
+    ]
+    assert json.loads(json.dumps(wire, ensure_ascii=False)) == wire
+    assert wire["p_positive"] == round(result.p_positive, 4)
+
+
+def test_save_and_load_round_trip(analyzer: TextAnalyzer, tmp_path: Path) -> None:
+    analyzer.save(tmp_path / "copy.npz")
+    copy = TextAnalyzer.load(tmp_path / "copy.npz")
+    texts = ["服务很好", "太慢了", "一般"]
+    assert copy.analyze(texts) == analyzer.analyze(texts)
+    assert copy.thresholds == analyzer.thresholds
+
+
+def test_taxonomy_is_the_twelve_keys_of_the_issue_with_examples() -> None:
+    assert ASPECT_KEYS == (
+        "service_attitude",
+        "professionalism",
+        "waiting",
+        "speed",
+        "price",
+        "environment",
+        "location",
+        "product_quality",
+        "process",
+        "digital",
+        "delivery",
+        "after_sales",
+    )
+    for info in ASPECTS:
+        assert info.name and info.description and info.examples and info.terms
+
+
+def test_the_pure_core_imports_no_web_or_database_code() -> None:
+    forbidden = (
+        "fastapi",
+        "starlette",
+        "sqlalchemy",
+        "vocsvc.db",
+        "vocsvc.config",
+        "vocsvc.models",
+    )
+    # cli.py is the face: its `rescore` imports the database when it runs.
+    for path in sorted((ROOT / "vocsvc" / "text").glob("*.py")):
+        if path.name == "cli.py":
+            continue
+        name = path.name
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                for module in modules:
+                    assert not module.startswith(forbidden), (name, module)

@@ -1,0 +1,360 @@
+"""Comment analysis as a CX team reads it (pure): three classes, opinion or not, clauses, aspects.
+
+`get_analyzer().analyze(texts)` is the one entry point. The model (models/sentiment-zh-v2.npz, card
+models/sentiment-zh-v2.md) has three linear heads over one hashed feature space
+(vocsvc.text.features): polarity (positive vs negative), neutrality (neutral vs polar), and one
+head per aspect of the taxonomy (vocsvc.text.aspects) on a smaller slice of the same buckets. A
+comment and each of its clauses are scored in one batch; inference is numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from vocsvc.text import lexicon
+from vocsvc.text.aspects import ASPECT_KEYS
+from vocsvc.text.clauses import Clause, split_clauses
+from vocsvc.text.features import FeatureConfig, FeatureHasher, HashedBatch, normalize
+from vocsvc.text.prepare import prepare
+
+Label = Literal["negative", "neutral", "positive"]
+DEFAULT_ANALYZER_PATH = Path(__file__).resolve().parents[2] / "models" / "sentiment-zh-v2.npz"
+Vector = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class AspectMention:
+    """One aspect the customer talks about, with the polarity of the clause that says it."""
+
+    aspect: str
+    polarity: Label
+    text: str  # the clause
+
+
+@dataclass(frozen=True)
+class ClauseAnalysis:
+    """One clause: its polarity and the aspects it mentions."""
+
+    text: str
+    label: Label
+    p_positive: float
+    aspects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """One comment: overall label, P(positive) on a 0-1 scale, opinion or not, aspects, clauses."""
+
+    label: Label
+    p_positive: float
+    opinion: bool
+    aspects: tuple[AspectMention, ...]
+    clauses: tuple[ClauseAnalysis, ...]
+    model_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The wire form: label, p_positive (4 decimals), opinion and the aspect mentions."""
+        return {
+            "label": self.label,
+            "p_positive": round(self.p_positive, 4),
+            "opinion": self.opinion,
+            "aspects": [
+                {"aspect": m.aspect, "polarity": m.polarity, "text": m.text} for m in self.aspects
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, tuned on the CX dev split (never on test); stored in the model file."""
+
+    neutral: float = 0.5  # P(neutral) at or above which a text is neutral
+    no_opinion: float = 0.35  # P(neutral) at or above which a question/suggestion has no opinion
+    aspect: float = 0.5  # best clause's aspect probability at or above which a comment has it
+    aspect_clause: float = 0.5  # ... and at which its other clauses mention it too
+    # A clause is read with this much of its comment's log-odds added: 干货多 alone is unclear,
+    # inside a comment full of praise it is praise.
+    context: float = 0.0
+    # A text is neutral when logit P(neutral) - polar_margin * |logit P(positive | polar)| reaches
+    # logit(neutral): a confident polarity (非常满意) needs more neutrality evidence.
+    polar_margin: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Sentiment head outputs for a batch of texts."""
+
+    p_polar_positive: Vector  # P(positive | polar)
+    p_neutral: Vector
+    has_features: NDArray[np.bool_]
+
+
+def _sigmoid(z: Vector) -> Vector:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float64)
+
+
+def _logit(p: Vector) -> Vector:
+    q = np.clip(p, 1e-12, 1.0 - 1e-12)
+    return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
+
+
+def _lg(p: float) -> float:
+    q = min(max(p, 1e-12), 1.0 - 1e-12)
+    return math.log(q / (1.0 - q))
+
+
+def _rows(batch: HashedBatch) -> NDArray[np.intp]:
+    return np.repeat(np.arange(batch.indptr.size - 1), np.diff(batch.indptr))
+
+
+def _row_dot(batch: HashedBatch, weights: NDArray[np.float32]) -> Vector:
+    """Per-row w·x. bincount adds each row's terms in order, so a text scores the same alone as
+    in any batch (a running sum over the batch would not), and an empty row gives exactly 0."""
+    contrib = weights[batch.indices].astype(np.float64) * batch.values
+    sums = np.bincount(_rows(batch), weights=contrib, minlength=batch.indptr.size - 1)
+    return np.asarray(sums, dtype=np.float64)
+
+
+def asks_only(text: str) -> bool:
+    """The clause asks or suggests (请问…, …吗？, 希望…, 建议…)."""
+    return lexicon.is_question(text) or lexicon.is_suggestion(text)
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """A prepared comment as the analyser reads it: its clauses, which of them only ask or
+    suggest, and the text its overall reading comes from. Questions and suggestions carry no
+    opinion (the labelling guide), so in 退货不问原因，当场就退了款，希望保持 the overall reading
+    comes from the first two clauses, and 排队太久了，建议多开几个窗口 is a complaint."""
+
+    text: str
+    clauses: tuple[Clause, ...]
+    asks: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, prepared: str) -> CommentView:
+        clauses = tuple(split_clauses(prepared))
+        return cls(prepared, clauses, tuple(asks_only(c.text) for c in clauses))
+
+    @property
+    def only_asks(self) -> bool:
+        return bool(self.asks) and all(self.asks)
+
+    @property
+    def opinion_text(self) -> str:
+        if self.only_asks or not any(self.asks):
+            return self.text
+        return "，".join(c.text for c, a in zip(self.clauses, self.asks, strict=True) if not a)
+
+
+def read(
+    t: Thresholds, text: str, p_pol: float, p_neu: float, has_features: bool, asks: bool
+) -> tuple[Label, float, bool]:
+    """(label, p_positive, opinion) of one prepared text from its head outputs. `asks`: the text
+    only asks or suggests (each of its clauses does)."""
+    if not has_features or lexicon.is_nothing(normalize(text)):
+        return "neutral", 0.5, False
+    if asks and p_neu >= t.no_opinion:
+        return "neutral", 0.5, False
+    p_positive = (1.0 - p_neu) * p_pol + 0.5 * p_neu
+    if _lg(p_neu) - t.polar_margin * abs(_lg(p_pol)) >= _lg(t.neutral):
+        return "neutral", p_positive, True
+    return ("positive" if p_pol >= 0.5 else "negative"), p_positive, True
+
+
+Head = tuple[NDArray[np.floating], float]
+
+
+class TextAnalyzer:
+    """The v2 model: polarity and neutrality heads, and one head per aspect, over hashed features.
+
+    The sentiment heads use `config` (service names masked, FeatureConfig.mask_targets); the aspect
+    heads use `aspect_config` (names kept: 骑手 is how we know it is about delivery).
+    """
+
+    def __init__(
+        self,
+        *,
+        config: FeatureConfig,
+        aspect_config: FeatureConfig,
+        polarity: Head,
+        neutral: Head,
+        aspect_weights: NDArray[np.floating],
+        aspect_bias: NDArray[np.floating],
+        version: str,
+        thresholds: Thresholds = Thresholds(),
+    ) -> None:
+        size = 1 << config.n_bits
+        if polarity[0].shape != (size,) or neutral[0].shape != (size,):
+            raise ValueError(f"head weights do not match n_bits={config.n_bits}")
+        if aspect_weights.shape != (len(ASPECT_KEYS), 1 << aspect_config.n_bits):
+            raise ValueError(f"aspect weights shape {aspect_weights.shape} is not usable")
+        self.config = config
+        self.aspect_config = aspect_config
+        self.version = version
+        self.thresholds = thresholds
+        self.hasher = FeatureHasher(config)
+        self.aspect_hasher = FeatureHasher(aspect_config)
+        self.pol_w = np.asarray(polarity[0], dtype=np.float32)
+        self.pol_b = float(polarity[1])
+        self.neu_w = np.asarray(neutral[0], dtype=np.float32)
+        self.neu_b = float(neutral[1])
+        # (buckets, aspects): one bucket's weights for all aspects sit together in memory.
+        self.asp_w = np.ascontiguousarray(np.asarray(aspect_weights, dtype=np.float32).T)
+        self.asp_b = np.asarray(aspect_bias, dtype=np.float64)
+
+    @classmethod
+    def load(cls, path: Path) -> TextAnalyzer:
+        """Read a model written by save()."""
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                config=FeatureConfig(**json.loads(str(z["config"]))),
+                aspect_config=FeatureConfig(**json.loads(str(z["aspect_config"]))),
+                polarity=(z["pol_w"], float(z["pol_b"])),
+                neutral=(z["neu_w"], float(z["neu_b"])),
+                aspect_weights=z["asp_w"],
+                aspect_bias=z["asp_b"],
+                version=str(z["version"]),
+                thresholds=Thresholds(**json.loads(str(z["thresholds"]))),
+            )
+
+    def save(self, path: Path) -> None:
+        """Weights as float16 (metrics are computed with them), metadata as JSON strings."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            np.savez_compressed(
+                f,
+                config=np.str_(json.dumps(self.config.to_dict(), sort_keys=True)),
+                aspect_config=np.str_(json.dumps(self.aspect_config.to_dict(), sort_keys=True)),
+                version=np.str_(self.version),
+                thresholds=np.str_(json.dumps(asdict(self.thresholds), sort_keys=True)),
+                pol_w=self.pol_w.astype(np.float16),
+                pol_b=np.float64(self.pol_b),
+                neu_w=self.neu_w.astype(np.float16),
+                neu_b=np.float64(self.neu_b),
+                asp_w=self.asp_w.T.astype(np.float16),
+                asp_b=self.asp_b,
+            )
+
+    def scores(self, prepared: Sequence[str]) -> Scores:
+        """Sentiment heads for already prepared texts (vocsvc.text.prepare.prepare)."""
+        batch = self.hasher.transform(prepared)
+        return Scores(
+            p_polar_positive=_sigmoid(_row_dot(batch, self.pol_w) + self.pol_b),
+            p_neutral=_sigmoid(_row_dot(batch, self.neu_w) + self.neu_b),
+            has_features=np.diff(batch.indptr) > 0,
+        )
+
+    def overall(self, texts: Sequence[str]) -> list[tuple[Label, float, bool]]:
+        """(label, p_positive, opinion) per comment: what analyze() says overall, without clauses
+        and aspects (about half the work; sentiment scoring and the held-out figures use it)."""
+        views = [CommentView.of(prepare(t)) for t in texts]
+        s = self.scores([v.opinion_text for v in views])
+        return [
+            read(self.thresholds, v.opinion_text, float(p), float(q), bool(h), v.only_asks)
+            for v, p, q, h in zip(
+                views, s.p_polar_positive, s.p_neutral, s.has_features, strict=True
+            )
+        ]
+
+    def aspect_probabilities(self, prepared: Sequence[str]) -> NDArray[np.float64]:
+        """(texts, aspects) probabilities of the aspect heads."""
+        batch = self.aspect_hasher.transform(prepared)
+        contrib = self.asp_w[batch.indices].astype(np.float64) * batch.values[:, None]
+        rows, n = _rows(batch), len(prepared)
+        z = np.column_stack(
+            [np.bincount(rows, weights=contrib[:, k], minlength=n) for k in range(len(ASPECT_KEYS))]
+        )
+        return _sigmoid(z.reshape(n, len(ASPECT_KEYS)) + self.asp_b)
+
+    def _aspects(self, p: NDArray[np.float64], eligible: list[bool]) -> list[tuple[str, ...]]:
+        """Aspect keys per clause of one comment from the clauses' aspect probabilities `p`.
+
+        An aspect is in the comment when its best clause reaches `thresholds.aspect`; it is then
+        mentioned by that clause and by every other clause that reaches `thresholds.aspect_clause`.
+        Clauses that are not opinions (questions, suggestions) mention nothing.
+        """
+        t = self.thresholds
+        p = np.where(np.array(eligible, dtype=bool)[:, None], p, 0.0)
+        keys: list[list[str]] = [[] for _ in eligible]
+        if not p.size:
+            return []
+        best = p.argmax(axis=0)
+        for k in np.flatnonzero(p.max(axis=0) >= t.aspect):
+            for j in np.flatnonzero(
+                (p[:, k] >= min(t.aspect, t.aspect_clause)) | (best[k] == np.arange(len(eligible)))
+            ):
+                keys[j].append(ASPECT_KEYS[k])
+        return [tuple(sorted(k, key=ASPECT_KEYS.index)) for k in keys]
+
+    def analyze(self, texts: Sequence[str]) -> list[TextAnalysis]:
+        """Analyse comments; the result is in input order, one per text (empty ones too)."""
+        views = [CommentView.of(prepare(t)) for t in texts]
+        clause_texts = [c.text for v in views for c in v.clauses]
+        s = self.scores([v.opinion_text for v in views] + clause_texts)
+        p_asp = self.aspect_probabilities(clause_texts)
+        n = len(views)
+        # Clauses of multi-clause comments lean towards their comment (Thresholds.context).
+        owner = np.repeat(np.arange(n), [len(v.clauses) for v in views])
+        lean = self.thresholds.context * (np.bincount(owner, minlength=n)[owner] > 1)
+        c_pol = _sigmoid(_logit(s.p_polar_positive[n:]) + lean * _logit(s.p_polar_positive[owner]))
+        c_neu = _sigmoid(_logit(s.p_neutral[n:]) + lean * _logit(s.p_neutral[owner]))
+        out = []
+        pos = 0
+        for i, view in enumerate(views):
+            clauses = view.clauses
+            label, p_positive, opinion = read(
+                self.thresholds,
+                view.opinion_text,
+                float(s.p_polar_positive[i]),
+                float(s.p_neutral[i]),
+                bool(s.has_features[i]),
+                view.only_asks,
+            )
+            readings = []
+            for c, c_asks in zip(clauses, view.asks, strict=True):
+                readings.append(
+                    read(
+                        self.thresholds,
+                        c.text,
+                        float(c_pol[pos]),
+                        float(c_neu[pos]),
+                        bool(s.has_features[n + pos]),
+                        c_asks,
+                    )
+                )
+                pos += 1
+            rows = p_asp[pos - len(clauses) : pos]
+            found = self._aspects(rows, [opinion and r[2] for r in readings])
+            analysed = tuple(
+                ClauseAnalysis(c.text, r[0], r[1], keys)
+                for c, r, keys in zip(clauses, readings, found, strict=True)
+            )
+            mentions = tuple(AspectMention(k, c.label, c.text) for c in analysed for k in c.aspects)
+            out.append(TextAnalysis(label, p_positive, opinion, mentions, analysed, self.version))
+        return out
+
+
+_analyzers: dict[Path, TextAnalyzer] = {}
+_analyzers_lock = threading.Lock()
+
+
+def get_analyzer(path: Path | None = None) -> TextAnalyzer:
+    """The analyser in `path` (default models/sentiment-zh-v2.npz), loaded once per process."""
+    key = path or DEFAULT_ANALYZER_PATH
+    analyzer = _analyzers.get(key)
+    if analyzer is None:
+        with _analyzers_lock:
+            analyzer = _analyzers.get(key)
+            if analyzer is None:
+                analyzer = _analyzers[key] = TextAnalyzer.load(key)
+    return analyzer

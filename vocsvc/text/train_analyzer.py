@@ -1,0 +1,536 @@
+"""Training and evaluation of the v2 analyser (models/sentiment-zh-v2.npz); scipy at training only.
+
+Data (never committed, read from ../shared/data/): the review corpora (binary), the restaurant
+aspect data (AI Challenger 2018 and ASAP samples, three-class per aspect), and the train split of
+our own CX set (data/cx). The CX dev split tunes the thresholds; the test split is only scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+
+from vocsvc.text import aspects, lexicon
+from vocsvc.text.analysis import DEFAULT_ANALYZER_PATH, TextAnalysis, TextAnalyzer, Thresholds
+from vocsvc.text.aspects import ASPECT_KEYS
+from vocsvc.text.clauses import split_clauses
+from vocsvc.text.cxset import CX_DIR, CxRecord, records_in, text_key
+from vocsvc.text.evaluate import PairScore, f1_scores, pair_f1, predicted_pairs, tune_thresholds
+from vocsvc.text.features import FeatureConfig
+from vocsvc.text.prepare import prepare
+from vocsvc.text.train import (
+    DEFAULT_DATA_DIR,
+    SEED,
+    featurize,
+    fit_matrix,
+    load_corpora,
+    roc_auc,
+)
+
+VERSION = "sentiment-zh-v2"
+SHARED_DIR = DEFAULT_DATA_DIR.parent
+ASPECT_DATA_DIR = SHARED_DIR / "aspects"
+
+# AI Challenger 2018 / ASAP aspect index -> our taxonomy (None: not an aspect of ours). 18
+# others_overall_experience is the comment's overall label; 19 willing_to_consume_again has no
+# aspect of ours (it is an intention, not a judged aspect).
+AIC_ASPECTS: tuple[str | None, ...] = (
+    "location",  # 0 location_traffic_convenience
+    "location",  # 1 location_distance_from_business_district
+    "location",  # 2 location_easy_to_find
+    "waiting",  # 3 service_wait_time
+    "service_attitude",  # 4 service_waiters_attitude
+    "location",  # 5 service_parking_convenience (parking is location in ours)
+    "speed",  # 6 service_serving_speed
+    "price",  # 7 price_level
+    "price",  # 8 price_cost_effective
+    "price",  # 9 price_discount
+    "environment",  # 10 environment_decoration
+    "environment",  # 11 environment_noise
+    "environment",  # 12 environment_space
+    "environment",  # 13 environment_cleaness
+    "product_quality",  # 14 dish_portion
+    "product_quality",  # 15 dish_taste
+    "product_quality",  # 16 dish_look
+    "product_quality",  # 17 dish_recommendation
+    None,  # 18 others_overall_experience -> the comment label
+    None,  # 19 others_willing_to_consume_again
+)
+_AIC_POLARITY = {1: "positive", 0: "neutral", -1: "negative"}
+
+
+@dataclass(frozen=True)
+class AspectReview:
+    """A restaurant review with its overall label (None if not given) and mapped aspect pairs."""
+
+    source: str  # aic / asap
+    text: str
+    label: str | None
+    pairs: frozenset[tuple[str, str]]
+
+
+def _pairs(values: Sequence[int]) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (key, _AIC_POLARITY[v])
+        for key, v in zip(AIC_ASPECTS, values, strict=False)
+        if key is not None and v in _AIC_POLARITY
+    )
+
+
+def load_aspect_reviews(data_dir: Path = ASPECT_DATA_DIR) -> list[AspectReview]:
+    """AI Challenger rows (overall = aspect 18) and ASAP rows (overall from its 1-5 star)."""
+    out: list[AspectReview] = []
+    with (data_dir / "aic2018_fsauor_1000.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            labels, text = line.rstrip("\n").split("\t", 1)
+            values = [int(kv.rsplit("_", 1)[1]) for kv in labels.split(",")]
+            out.append(AspectReview("aic", text, _AIC_POLARITY.get(values[18]), _pairs(values)))
+    for name in ("asap_train_sample.csv", "asap_dev_sample.csv"):
+        with (data_dir / name).open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            next(reader)
+            for row in reader:
+                star = float(row[2])
+                label = "negative" if star <= 2 else "neutral" if star == 3 else "positive"
+                out.append(AspectReview("asap", row[1], label, _pairs([int(v) for v in row[3:]])))
+    return out
+
+
+@dataclass
+class Examples:
+    """Rows for one head: text, target in [0, 1], source (balanced against the others), a weight
+    multiplier, and the group a row belongs to (a review domain, one aspect review) so that an
+    evaluation can leave a group out."""
+
+    texts: list[str] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    weight: list[float] = field(default_factory=list)
+    group: list[str] = field(default_factory=list)
+
+    def add(self, text: str, y: float, source: str, weight: float = 1.0, group: str = "") -> None:
+        self.texts.append(text)
+        self.y.append(y)
+        self.source.append(source)
+        self.weight.append(weight)
+        self.group.append(group or source)
+
+
+# Chosen on the CX dev split and the held-out review domains (models/sentiment-zh-v2.md).
+HYPER: dict[str, Any] = {
+    "l2": 3e-6,
+    "neutral_l2": 3e-5,
+    "aspect_l2": 1e-4,
+    "cx_weight": 6.0,  # CX rows count this much more than a review of a balanced domain
+    "lexicon_weight": 1.0,
+    "neutral_review_share": 0.05,  # of the reviews, as polar rows of the neutrality head
+    "max_iter": 300,
+    "aspect_bits": 18,
+}
+
+
+def clause_aspects(record: CxRecord, clause_texts: Sequence[str]) -> list[set[str]]:
+    """Per clause of a (prepared) CX comment: the labelled aspects whose span overlaps it."""
+    text = prepare(record.text)
+    out: list[set[str]] = [set() for _ in clause_texts]
+    starts = []
+    pos = 0
+    for c in clause_texts:
+        at = text.find(c, pos)
+        starts.append(at)
+        pos = max(pos, at + len(c)) if at >= 0 else pos
+    for a in record.aspects:
+        span = prepare(a.span)
+        at = text.find(span) if span else -1
+        for i, (c, s) in enumerate(zip(clause_texts, starts, strict=True)):
+            if at >= 0 and s >= 0:
+                hit = s < at + len(span) and at < s + len(c)
+            else:
+                hit = bool(span) and (span in c or c in span)
+            if hit:
+                out[i].add(a.aspect)
+    return out
+
+
+def build_examples(
+    reviews: Sequence[tuple[str, str, int]],
+    aspect_reviews: Sequence[AspectReview],
+    cx_train: Sequence[CxRecord],
+    hp: dict[str, Any],
+) -> tuple[Examples, Examples, list[str], NDArray[np.float64]]:
+    """(polarity rows, neutrality rows, aspect clause texts, aspect targets) from the sources."""
+    pol, neu = Examples(), Examples()
+    rng = random.Random(SEED)
+    for domain, text, label in reviews:
+        pol.add(prepare(text), float(label), f"review:{domain}")
+        # A sample of reviews teaches the neutrality head that opinion words make a text polar.
+        if rng.random() < float(hp["neutral_review_share"]):
+            neu.add(prepare(text), 0.0, f"review:{domain}")
+    for i, r in enumerate(aspect_reviews):
+        if r.label is None:
+            continue
+        text = prepare(r.text)
+        if r.label != "neutral":
+            pol.add(text, float(r.label == "positive"), r.source, group=f"aspect:{i}")
+        neu.add(text, float(r.label == "neutral"), r.source, group=f"aspect:{i}")
+    w_cx = float(hp["cx_weight"])
+    clause_texts: list[str] = []
+    clause_y: list[list[float]] = []
+    for rec in cx_train:
+        text = prepare(rec.text)
+        if rec.label != "neutral":
+            pol.add(text, float(rec.label == "positive"), "cx", w_cx)
+        neu.add(text, float(rec.label == "neutral"), "cx", w_cx)
+        for a in rec.aspects:
+            span = prepare(a.span)
+            if not span or span == text:
+                continue
+            if a.polarity != "neutral":
+                pol.add(span, float(a.polarity == "positive"), "cx_span", w_cx)
+            neu.add(span, float(a.polarity == "neutral"), "cx_span", w_cx)
+        if rec.opinion:
+            clauses = [c.text for c in split_clauses(text)]
+            for c, keys in zip(clauses, clause_aspects(rec, clauses), strict=True):
+                clause_texts.append(c)
+                clause_y.append([float(k in keys) for k in ASPECT_KEYS])
+    # The lexicon itself, one word per row: opinion words are polar, neutral words and empty
+    # answers are neutral. Keeps words that are rare in the corpora from being ignored.
+    w_lex = float(hp["lexicon_weight"])
+    for word in lexicon.POSITIVE + lexicon.NEGATIVE:
+        pol.add(word, float(word in lexicon.POSITIVE), "lexicon", w_lex)
+        neu.add(word, 0.0, "lexicon", w_lex)
+    # A negated opinion word is read the other way (不专业, 不太满意; 不贵, 不后悔), more weakly,
+    # and it is still an opinion.
+    for word in lexicon.POSITIVE + lexicon.NEGATIVE:
+        if len(word) <= 2 and not lexicon.starts_negated(word):
+            negators = ("不", "不太") if word in lexicon.POSITIVE else ("不",)
+            for negated in (n + word for n in negators):
+                pol.add(negated, float(word in lexicon.NEGATIVE), "lexicon", w_lex / 2)
+                neu.add(negated, 0.0, "lexicon", w_lex / 2)
+    for word in lexicon.NEUTRAL:
+        neu.add(word, 1.0, "lexicon", w_lex)
+    for word in sorted(lexicon.NOTHING):
+        neu.add(word, 1.0, "lexicon", w_lex)
+    for k, info in enumerate(aspects.ASPECTS):
+        for term in info.terms:
+            clause_texts.append(term)
+            clause_y.append([float(j == k) for j in range(len(ASPECT_KEYS))])
+    return (
+        pol,
+        neu,
+        clause_texts,
+        np.array(clause_y, dtype=np.float64).reshape(-1, len(ASPECT_KEYS)),
+    )
+
+
+@dataclass
+class Design:
+    """Training rows of every head, featurised once (evaluations refit on subsets of the rows)."""
+
+    config: FeatureConfig
+    aspect_config: FeatureConfig
+    hp: dict[str, Any]
+    pol: Examples
+    neu: Examples
+    x_pol: sparse.csr_matrix
+    x_neu: sparse.csr_matrix
+    clause_texts: list[str]
+    clause_y: NDArray[np.float64]
+
+    def fit(
+        self, rows: Examples, x: sparse.csr_matrix, l2: float, keep: NDArray[np.bool_] | None = None
+    ) -> Head:
+        """One sentiment head on the rows in `keep` (all by default)."""
+        keep = np.ones(len(rows.y), dtype=bool) if keep is None else keep
+        idx = np.flatnonzero(keep)
+        return fit_matrix(
+            x[idx],
+            np.array(rows.y)[idx],
+            [rows.source[i] for i in idx],
+            l2=l2,
+            domain_balance=0.5,
+            nb=False,
+            max_iter=int(self.hp["max_iter"]),
+            weights=np.array(rows.weight)[idx],
+        )
+
+    def fit_polarity(self, keep: NDArray[np.bool_] | None = None) -> Head:
+        """The polarity head."""
+        return self.fit(self.pol, self.x_pol, float(self.hp["l2"]), keep)
+
+    def fit_neutral(self, keep: NDArray[np.bool_] | None = None) -> Head:
+        """The neutrality head."""
+        return self.fit(self.neu, self.x_neu, float(self.hp["neutral_l2"]), keep)
+
+    def fit_aspects(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """One logistic head per aspect on CX clauses and the taxonomy's terms."""
+        x = featurize(self.clause_texts, self.aspect_config)
+        w = np.zeros((len(ASPECT_KEYS), 1 << self.aspect_config.n_bits))
+        b = np.zeros(len(ASPECT_KEYS))
+        same = ["clauses"] * len(self.clause_texts)
+        for k in range(len(ASPECT_KEYS)):
+            w[k], b[k] = fit_matrix(
+                x,
+                self.clause_y[:, k],
+                same,
+                l2=float(self.hp["aspect_l2"]),
+                domain_balance=0.0,
+                nb=False,
+                max_iter=int(self.hp["max_iter"]),
+            )
+        return w, b
+
+
+Head = tuple[NDArray[np.float64], float]
+
+
+def make_design(
+    reviews: Sequence[tuple[str, str, int]],
+    aspect_reviews: Sequence[AspectReview],
+    cx_train: Sequence[CxRecord],
+    **overrides: Any,
+) -> Design:
+    """Build and featurise the training rows of all heads."""
+    hp = {**HYPER, **overrides}
+    config = FeatureConfig(lexicon=True, mask_targets=True)
+    aspect_config = FeatureConfig(n_bits=int(hp["aspect_bits"]), lexicon=True, aspect_terms=True)
+    pol, neu, clause_texts, clause_y = build_examples(reviews, aspect_reviews, cx_train, hp)
+    return Design(
+        config,
+        aspect_config,
+        hp,
+        pol,
+        neu,
+        featurize(pol.texts, config),
+        featurize(neu.texts, config),
+        clause_texts,
+        clause_y,
+    )
+
+
+def assemble(
+    design: Design,
+    polarity: Head,
+    neutral: Head,
+    aspect_heads: tuple[NDArray[np.float64], NDArray[np.float64]],
+    thresholds: Thresholds = Thresholds(),
+) -> TextAnalyzer:
+    """A TextAnalyzer from fitted heads, with weights rounded to float16 as they ship."""
+    return _as_float16(
+        TextAnalyzer(
+            config=design.config,
+            aspect_config=design.aspect_config,
+            polarity=polarity,
+            neutral=neutral,
+            aspect_weights=aspect_heads[0],
+            aspect_bias=aspect_heads[1],
+            version=VERSION,
+            thresholds=thresholds,
+        )
+    )
+
+
+def train_analyzer(
+    reviews: Sequence[tuple[str, str, int]],
+    aspect_reviews: Sequence[AspectReview],
+    cx_train: Sequence[CxRecord],
+    *,
+    thresholds: Thresholds = Thresholds(),
+    log: bool = False,
+    **overrides: Any,
+) -> TextAnalyzer:
+    """Fit all heads on the given sources."""
+    t0 = time.perf_counter()
+    design = make_design(reviews, aspect_reviews, cx_train, **overrides)
+    if log:
+        print(
+            f"  featurised {len(design.pol.y)} + {len(design.neu.y)} rows: "
+            f"{time.perf_counter() - t0:.0f}s",
+            file=sys.stderr,
+        )
+    analyzer = assemble(
+        design, design.fit_polarity(), design.fit_neutral(), design.fit_aspects(), thresholds
+    )
+    if log:
+        print(f"  all heads: {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    return analyzer
+
+
+def _as_float16(a: TextAnalyzer) -> TextAnalyzer:
+    """The analyser with its weights rounded as they are stored (evaluate what ships)."""
+    for name in ("pol_w", "neu_w", "asp_w"):  # asp_w stays (buckets, aspects) contiguous
+        setattr(a, name, getattr(a, name).astype(np.float16).astype(np.float32))
+    return a
+
+
+# ---------------------------------------------------------------- refits for evaluation
+
+
+def with_heads(
+    base: TextAnalyzer, polarity: Head | None = None, neutral: Head | None = None
+) -> TextAnalyzer:
+    """`base` with its polarity and/or neutrality head replaced (weights rounded to float16)."""
+    return _as_float16(
+        TextAnalyzer(
+            config=base.config,
+            aspect_config=base.aspect_config,
+            polarity=polarity or (base.pol_w, base.pol_b),
+            neutral=neutral or (base.neu_w, base.neu_b),
+            aspect_weights=base.asp_w.T,
+            aspect_bias=base.asp_b,
+            version=base.version,
+            thresholds=base.thresholds,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DomainAuc:
+    """A review domain held out of the polarity head's training, and the AUC on it."""
+
+    domain: str
+    n: int
+    auc: float
+
+
+def held_out_reviews(
+    design: Design, base: TextAnalyzer, reviews: Sequence[tuple[str, str, int]], log: bool = False
+) -> list[DomainAuc]:
+    """Per review domain: refit the sentiment heads without it (and without rows whose text is
+    also in it), score the domain's reviews with the whole analyser; AUC of p_positive."""
+    groups = np.array(design.pol.group)
+    keys = np.array([text_key(t) for t in design.pol.texts])
+    neu_groups = np.array(design.neu.group)
+    neu_keys = np.array([text_key(t) for t in design.neu.texts])
+    out = []
+    for d in sorted({dom for dom, _, _ in reviews}):
+        t0 = time.perf_counter()
+        test = np.flatnonzero(groups == f"review:{d}")
+        keep = (groups != f"review:{d}") & ~np.isin(keys, keys[test])
+        keep_neu = (neu_groups != f"review:{d}") & ~np.isin(neu_keys, keys[test])
+        analyzer = with_heads(
+            base, polarity=design.fit_polarity(keep), neutral=design.fit_neutral(keep_neu)
+        )
+        texts = [text for dom, text, _ in reviews if dom == d]
+        y = [label for dom, _, label in reviews if dom == d]
+        p = [p_positive for _, p_positive, _ in analyzer.overall(texts)]
+        out.append(DomainAuc(d, len(texts), roc_auc(y, p)))
+        if log:
+            print(
+                f"  held out {d}: {out[-1].auc:.3f} ({time.perf_counter() - t0:.0f}s)",
+                file=sys.stderr,
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class AspectDataFigures:
+    """Cross-validated figures on the restaurant aspect data."""
+
+    folds: int
+    overall_n: int
+    overall_f1: dict[str, float]
+    star_n: int
+    star_f1: dict[str, float]
+    pairs: PairScore
+
+
+def aspect_data_cv(
+    design: Design,
+    base: TextAnalyzer,
+    aspect_reviews: Sequence[AspectReview],
+    folds: int = 5,
+    log: bool = False,
+) -> AspectDataFigures:
+    """k-fold: refit the sentiment heads without one fold's reviews, score that fold. The aspect
+    heads and thresholds are the shipped ones (they never see this data)."""
+    order = list(range(len(aspect_reviews)))
+    random.Random(SEED).shuffle(order)
+    fold_of = {i: k % folds for k, i in enumerate(order)}
+    pol_groups = np.array(design.pol.group)
+    neu_groups = np.array(design.neu.group)
+    results: dict[int, TextAnalysis] = {}
+    for f in range(folds):
+        t0 = time.perf_counter()
+        test = [i for i in order if fold_of[i] == f]
+        held = [f"aspect:{i}" for i in test]
+        analyzer = with_heads(
+            base,
+            polarity=design.fit_polarity(~np.isin(pol_groups, held)),
+            neutral=design.fit_neutral(~np.isin(neu_groups, held)),
+        )
+        results.update(
+            zip(test, analyzer.analyze([aspect_reviews[i].text for i in test]), strict=True)
+        )
+        if log:
+            print(
+                f"  aspect fold {f + 1}/{folds}: {time.perf_counter() - t0:.0f}s", file=sys.stderr
+            )
+    aic = [i for i, r in enumerate(aspect_reviews) if r.source == "aic" and r.label]
+    asap = [i for i, r in enumerate(aspect_reviews) if r.source == "asap" and r.label]
+    every = range(len(aspect_reviews))
+    return AspectDataFigures(
+        folds=folds,
+        overall_n=len(aic),
+        overall_f1=f1_scores(
+            [str(aspect_reviews[i].label) for i in aic], [results[i].label for i in aic]
+        ),
+        star_n=len(asap),
+        star_f1=f1_scores(
+            [str(aspect_reviews[i].label) for i in asap], [results[i].label for i in asap]
+        ),
+        pairs=pair_f1(
+            [set(aspect_reviews[i].pairs) for i in every],
+            [predicted_pairs(results[i]) for i in every],
+        ),
+    )
+
+
+# ---------------------------------------------------------------- command line
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train on the shared corpora and the CX train split, tune on dev, write the model file."""
+    t0 = time.perf_counter()
+    data_dir: Path = args.data_dir or DEFAULT_DATA_DIR
+    aspect_dir: Path = getattr(args, "aspect_dir", None) or ASPECT_DATA_DIR
+    cx_dir: Path = getattr(args, "cx_dir", None) or CX_DIR
+    out: Path = args.out or DEFAULT_ANALYZER_PATH
+    reviews = load_corpora(data_dir)
+    analyzer = train_analyzer(
+        reviews, load_aspect_reviews(aspect_dir), records_in("train", cx_dir), log=True
+    )
+    tune_thresholds(analyzer, records_in("dev", cx_dir))
+    thresholds = analyzer.thresholds
+    analyzer.save(out)
+    print(
+        f"trained {analyzer.version} in {time.perf_counter() - t0:.0f}s, thresholds {thresholds}; "
+        f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m vocsvc.text.train_analyzer [--out F]`."""
+    parser = argparse.ArgumentParser(description=run_train.__doc__)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--aspect-dir", type=Path, default=None)
+    parser.add_argument("--cx-dir", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=None)
+    return run_train(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    random.seed(0)
+    raise SystemExit(main())
