@@ -192,8 +192,33 @@ class Response(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), default=None, unique=True)
     sentiment: Mapped[float | None] = mapped_column(Float, default=None)
-    sentiment_label: Mapped[str | None] = mapped_column(String(16), default=None)
+    sentiment_label: Mapped[str | None] = mapped_column(String(16), default=None)  # 3 classes
     sentiment_model: Mapped[str | None] = mapped_column(String(64), default=None)
+    # False for questions, suggestions and "nothing to add" (those are neutral); None: no comment
+    # or not analysed.
+    opinion: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    # The comment's reading and the scores disagree (praise with NPS 2, a complaint with CSAT 5).
+    mixed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ResponseAspect(Base):
+    """One aspect a comment talks about, with the polarity of the clause that says it."""
+
+    __tablename__ = "response_aspects"
+    __table_args__ = (Index("ix_response_aspects_journey_submitted", "journey_id", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    # Denormalised from the response so per-stage aspect aggregates need no join.
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journeys.id", ondelete="CASCADE"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
+    touchpoint_id: Mapped[int] = mapped_column(ForeignKey("touchpoints.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime] = mapped_column()
+    aspect: Mapped[str] = mapped_column(String(32))
+    polarity: Mapped[str] = mapped_column(String(8))
+    clause: Mapped[str] = mapped_column(Text)  # redacted, like the comment it comes from
 
 
 class ResponseDailyCount(Base):

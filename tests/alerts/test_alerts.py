@@ -13,6 +13,7 @@ from vocsvc.alerts.service import evaluate
 from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.models import Alert, WebhookDelivery
 from vocsvc.responses.schemas import ImportedResponseIn
+from vocsvc.sentiment.service import Reading
 from vocsvc.stats import (
     Summary,
     nps_difference,
@@ -21,7 +22,6 @@ from vocsvc.stats import (
     welch_test,
     wilson_interval,
 )
-from vocsvc.text.sentiment import SentimentScore
 
 Headers = dict[str, dict[str, str]]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -176,13 +176,11 @@ def test_csat_drop_uses_welch(
 
 
 class FakeSentiment:
-    version = "fake-1"
-
-    def score(self, texts: Sequence[str]) -> list[SentimentScore]:
+    def read(self, texts: Sequence[str]) -> list[Reading]:
         return [
-            SentimentScore(0.1, "negative", "fake-1")
+            Reading(0.1, "negative", "fake-1", opinion=True)
             if "差" in t
-            else SentimentScore(0.8, "positive", "fake-1")
+            else Reading(0.8, "positive", "fake-1", opinion=True)
             for t in texts
         ]
 
@@ -194,7 +192,7 @@ def test_negative_share_rise(
     retail: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("vocsvc.ingest.enrich.get_backend", lambda _name: FakeSentiment())
+    monkeypatch.setattr("vocsvc.ingest.enrich.read_comments", FakeSentiment().read)
     rule(client, keys, kind="negative_share_rise", touchpoint="delivery")
     load(session, "delivery", AUG, 35, comment="送货很快")
     load(session, "delivery", AUG, 5, comment="服务太差")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from vocsvc.config import get_settings
 from vocsvc.models import FollowUpCase, Response, utcnow
-from vocsvc.text.sentiment import SentimentScore
+from vocsvc.sentiment.service import Reading
 
 Headers = dict[str, dict[str, str]]
 
@@ -28,22 +28,20 @@ def cases(session: Session) -> list[FollowUpCase]:
 
 
 class FakeSentiment:
-    """Scores comments by a keyword, so tests do not depend on the trained model file."""
+    """Reads comments by a keyword, so tests do not depend on the trained model file."""
 
-    version = "fake-1"
-
-    def score(self, texts: Sequence[str]) -> list[SentimentScore]:
+    def read(self, texts: Sequence[str]) -> list[Reading]:
         return [
-            SentimentScore(0.05, "negative", "fake-1")
+            Reading(0.05, "negative", "fake-1", opinion=True)
             if "失望" in t
-            else SentimentScore(0.9, "positive", "fake-1")
+            else Reading(0.9, "positive", "fake-1", opinion=True)
             for t in texts
         ]
 
 
 @pytest.fixture
 def fake_sentiment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vocsvc.ingest.enrich.get_backend", lambda _name: FakeSentiment())
+    monkeypatch.setattr("vocsvc.ingest.enrich.read_comments", FakeSentiment().read)
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -88,8 +86,9 @@ def test_no_case_for_satisfied_customers(client: TestClient, session: Session, r
 def test_strongly_negative_comment_opens_a_case(
     client: TestClient, session: Session, retail: str, fake_sentiment: None
 ) -> None:
-    answer(client, nps=9, comment="非常失望，排队一个小时")
-    answer(client, nps=9, comment="很好")
+    answer(client, nps=8, comment="非常失望，排队一个小时")  # a passive: no score contradicts
+    answer(client, nps=8, comment="很好")
+    answer(client, nps=9, comment="非常失望，排队一个小时")  # a promoter's score does
     [case] = cases(session)
     assert case.reasons == ["sentiment<0.2"]
 

@@ -45,13 +45,10 @@ def test_validation(client: TestClient, keys: Headers) -> None:
 def test_scoring_failure_loses_nothing_and_rescore_fills_in(
     client: TestClient, session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Broken:
-        version = "broken"
+    def broken(_texts: Any) -> Any:
+        raise RuntimeError("model file unreadable")
 
-        def score(self, _texts: Any) -> Any:
-            raise RuntimeError("model file unreadable")
-
-    monkeypatch.setattr("vocsvc.ingest.enrich.get_backend", lambda _name: Broken())
+    monkeypatch.setattr("vocsvc.ingest.enrich.read_comments", broken)
     answer = {
         "journey": "retail",
         "touchpoint": "checkout",

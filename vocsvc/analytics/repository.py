@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import Response, ResponseDailyCount
@@ -35,10 +35,15 @@ ScoreCounts = dict[tuple[int, Any], dict[int, int]]
 
 @dataclass(frozen=True)
 class SentimentSums:
+    """Comments that state an opinion their scores do not contradict (the sums are theirs), and
+    apart from them those whose reading and scores disagree, and those stating no opinion."""
+
     n: int
     total: float
     total_sq: float
     negatives: int
+    mixed: int = 0
+    no_opinion: int = 0
 
 
 def _bucket(windows: Sequence[Window]) -> ColumnElement[int]:
@@ -113,24 +118,31 @@ class AnalyticsRepository:
     def sentiment_sums(
         self, journey_id: int, by: GroupBy, windows: Sequence[Window]
     ) -> dict[tuple[int, Any], SentimentSums]:
-        """COUNT, SUM(p), SUM(p²) and negatives of scored comments, per window and group."""
+        """COUNT, SUM(p), SUM(p²) and negatives of the scored comments that count (see
+        SentimentSums), and how many are mixed or state no opinion; per window and group."""
         bucket, group = _bucket(windows).label("bucket"), _group(by).label("grp")
-        negative = case((Response.sentiment_label == "negative", 1), else_=0)
+        no_opinion = Response.opinion.is_(False)
+        counted = and_(Response.mixed.is_(False), or_(Response.opinion.is_(None), ~no_opinion))
+        p = case((counted, Response.sentiment))
         stmt = (
             select(
                 bucket,
                 group,
-                func.count(),
-                func.sum(Response.sentiment),
-                func.sum(Response.sentiment * Response.sentiment),
-                func.sum(negative),
+                func.count(p),
+                func.coalesce(func.sum(p), 0.0),
+                func.coalesce(func.sum(p * p), 0.0),
+                func.sum(case((and_(counted, Response.sentiment_label == "negative"), 1), else_=0)),
+                func.sum(case((Response.mixed, 1), else_=0)),
+                func.sum(case((and_(no_opinion, Response.mixed.is_(False)), 1), else_=0)),
             )
             .where(self._scope(journey_id, windows), Response.sentiment.is_not(None))
             .group_by(bucket, group)
         )
         return {
-            (int(b), g): SentimentSums(int(n), float(total), float(total_sq), int(neg))
-            for b, g, n, total, total_sq, neg in self.session.execute(stmt)
+            (int(b), g): SentimentSums(
+                int(n), float(total), float(total_sq), int(neg), int(mixed), int(silent)
+            )
+            for b, g, n, total, total_sq, neg, mixed, silent in self.session.execute(stmt)
         }
 
     def paired_counts(

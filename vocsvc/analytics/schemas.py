@@ -57,6 +57,10 @@ class SentimentRow(BaseModel):
     negative_ci_high: float | None
     low_sample: bool
     change: Change | None = None
+    # Counted apart from n: comments whose reading the scores contradict, and comments that
+    # state no opinion (questions, suggestions, "nothing to add").
+    mixed: int = 0
+    no_opinion: int = 0
 
 
 class PeriodOut(BaseModel):

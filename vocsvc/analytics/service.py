@@ -128,7 +128,8 @@ def sentiment_row(
         negative_share=_num(summary.negative.share, 4),
         negative_ci_low=_num(summary.negative.low, 4),
         negative_ci_high=_num(summary.negative.high, 4),
-        low_sample=summary.low_sample, change=change,
+        low_sample=summary.low_sample, change=change, mixed=sums.mixed,
+        no_opinion=sums.no_opinion,
     )  # fmt: skip
 
 

@@ -1,11 +1,13 @@
 """Follow-up cases: which answers open one, the open → contacted → resolved workflow, figures.
 
 A case is opened for an answer that is (1) a detractor: NPS ≤ 6, CSAT ≤ 2 or a comment whose
-sentiment probability is below 0.2, and (2) contactable: it carries a respondent id. That id is
-stored only as its HMAC (`respondent_hash`), which the CRM maps back to the customer; answers
-without one are anonymous, nobody could call back, so they open no case (we keep no contact
-details with answers). (3) Answers submitted more than FOLLOW_UP_WINDOW ago (a back-fill import)
-open none either: a call-back months later is not a follow-up.
+sentiment probability is below 0.2 when no score contradicts it (an NPS of 9-10 or a CSAT of 5
+never opens a case on the text alone, nor does a question or suggestion), and (2) contactable:
+it carries a respondent id. That id is stored only as its HMAC (`respondent_hash`), which the
+CRM maps back to the customer; answers without one are anonymous, nobody could call back, so
+they open no case (we keep no contact details with answers). (3) Answers submitted more than
+FOLLOW_UP_WINDOW ago (a back-fill import) open none either: a call-back months later is not a
+follow-up.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ from vocsvc.cases.schemas import (
 from vocsvc.errors import Conflict, InvalidInput, NotFound
 from vocsvc.models import CaseEvent, FollowUpCase, utcnow
 from vocsvc.periods import Period
+from vocsvc.responses.agreement import CSAT_LOW_MAX, scores_praise
 from vocsvc.responses.records import NewResponse, StoredResponse
 from vocsvc.responses.schemas import AnswerOut
+from vocsvc.stats import DETRACTOR_MAX
 from vocsvc.text.redact import redact_text
 from vocsvc.webhooks import service as webhooks
 
-NPS_DETRACTOR_MAX = 6
-CSAT_LOW_MAX = 2
 SENTIMENT_NEGATIVE_BELOW = 0.2
 FOLLOW_UP_WINDOW = timedelta(days=30)
 
@@ -46,11 +48,13 @@ NEXT_STATUS = {"open": "contacted", "contacted": "resolved"}
 def follow_up_reasons(response: NewResponse) -> list[str]:
     """Why an answer calls for a follow-up (empty: it does not)."""
     reasons = []
-    if response.nps is not None and response.nps <= NPS_DETRACTOR_MAX:
-        reasons.append(f"nps<={NPS_DETRACTOR_MAX}")
-    if response.csat is not None and response.csat <= CSAT_LOW_MAX:
+    nps, csat = response.nps, response.csat
+    if nps is not None and nps <= DETRACTOR_MAX:
+        reasons.append(f"nps<={DETRACTOR_MAX}")
+    if csat is not None and csat <= CSAT_LOW_MAX:
         reasons.append(f"csat<={CSAT_LOW_MAX}")
-    if response.sentiment is not None and response.sentiment < SENTIMENT_NEGATIVE_BELOW:
+    text_negative = response.sentiment is not None and response.sentiment < SENTIMENT_NEGATIVE_BELOW
+    if text_negative and response.opinion is not False and not scores_praise(nps, csat):
         reasons.append(f"sentiment<{SENTIMENT_NEGATIVE_BELOW}")
     return reasons
 

@@ -1,4 +1,4 @@
-"""Redact and score comments before they are stored (the raw text is never kept)."""
+"""Redact and read comments before they are stored (the raw text is never kept)."""
 
 from __future__ import annotations
 
@@ -6,39 +6,29 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vocsvc.config import get_settings
+from vocsvc.sentiment.service import Reading, read_comments
 from vocsvc.text.redact import redact_text
-from vocsvc.text.sentiment import get_backend
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Enriched:
-    comment: str | None
-    sentiment: float | None = None
-    sentiment_label: str | None = None
-    sentiment_model: str | None = None
+    comment: str | None  # redacted
+    reading: Reading | None = None  # None: no comment, or reading it failed
 
 
 def enrich_comments(comments: Sequence[str | None]) -> list[Enriched]:
-    """Redact every comment, then score the non-empty ones in one batch."""
+    """Redact every comment, then read the non-empty ones in one batch."""
     redacted = [redact_text(c) if c else None for c in comments]
     texts = [c for c in redacted if c]
     if not texts:
         return [Enriched(comment=None) for _ in comments]
     try:
-        scores = iter(get_backend(get_settings().sentiment_backend).score(texts))
+        readings = iter(read_comments(texts))
     except Exception:
-        # A scoring failure must not lose the answer: it is stored unscored and
-        # `vocsvc text rescore` (or the scheduled sweep) fills the score in later.
-        log.exception("sentiment scoring failed; storing %d comments unscored", len(texts))
+        # A reading failure must not lose the answer: it is stored unread and `vocsvc text
+        # rescore` (or the scheduled sweep) reads it later.
+        log.exception("comment analysis failed; storing %d comments unread", len(texts))
         return [Enriched(comment=c) for c in redacted]
-    out: list[Enriched] = []
-    for comment in redacted:
-        if not comment:
-            out.append(Enriched(comment=None))
-            continue
-        score = next(scores)
-        out.append(Enriched(comment, score.probability, score.label, score.model_version))
-    return out
+    return [Enriched(c, next(readings)) if c else Enriched(comment=None) for c in redacted]

@@ -30,6 +30,7 @@ from vocsvc.ingest.resolve import (
 from vocsvc.installation.service import hash_respondent, respondent_hash_key
 from vocsvc.journeys.snapshots import Catalog
 from vocsvc.models import utcnow
+from vocsvc.responses.agreement import text_and_scores_disagree
 from vocsvc.responses.records import NewResponse, StoredResponse
 from vocsvc.responses.repository import ResponseRepository
 from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
@@ -87,6 +88,7 @@ def submit_public_batch(
             for i, (r, e) in valid.items()
         }
         stored = _insert_public(repo, new, {i: r for i, (r, _) in valid.items()}, results)
+        repo.insert_aspects(stored)
         after_store(session, stored)
     return [r if r is not None else RuntimeError("an answer got no result") for r in results]
 
@@ -175,14 +177,14 @@ def import_bulk(session: Session, items: Sequence[ImportedResponseIn | list[Prob
         _new_response(r, e, hash_key, "import", at, now, None)
         for (r, at), e in zip(accepted, enriched, strict=True)
     ]
-    ids = ResponseRepository(session).insert_many(new)
-    after_store(
-        session,
-        [
-            StoredResponse(i, response, r.touchpoint)
-            for i, response, (r, _) in zip(ids, new, accepted, strict=True)
-        ],
-    )
+    repo = ResponseRepository(session)
+    ids = repo.insert_many(new)
+    stored = [
+        StoredResponse(i, response, r.touchpoint)
+        for i, response, (r, _) in zip(ids, new, accepted, strict=True)
+    ]
+    repo.insert_aspects(stored)
+    after_store(session, stored)
     return len(new)
 
 
@@ -198,6 +200,8 @@ def _new_response(
     tp = resolved.touchpoint
     assert tp.survey_id is not None  # resolve() takes only surveyed touchpoints
     scores = resolved.scores
+    reading = enriched.reading
+    label = reading.label if reading else None
     return NewResponse(
         journey_id=resolved.journey_id,
         stage_id=tp.stage_id,
@@ -208,9 +212,11 @@ def _new_response(
         ces=scores.get("ces"),
         importance=scores.get("importance"),
         comment=enriched.comment,
-        sentiment=enriched.sentiment,
-        sentiment_label=enriched.sentiment_label,
-        sentiment_model=enriched.sentiment_model,
+        sentiment=reading.p_positive if reading else None,
+        sentiment_label=label,
+        sentiment_model=reading.model_version if reading else None,
+        opinion=reading.opinion if reading else None,
+        mixed=text_and_scores_disagree(label, scores.get("nps"), scores.get("csat")),
         respondent_hash=hash_respondent(hash_key, resolved.respondent),
         segment=resolved.segment,
         channel=resolved.channel,
@@ -218,4 +224,5 @@ def _new_response(
         submitted_at=submitted_at,
         received_at=received_at,
         idempotency_key=idempotency_key,
+        aspects=reading.aspects if reading else (),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from vocsvc.responses.records import StoredResponse
+from vocsvc.responses.schemas import AspectOut
 
 # One import request: enough for a quarter of a large store's paper surveys, small enough to
 # validate, score and insert in one transaction.
@@ -25,6 +26,9 @@ class ResponseCreatedEvent(BaseModel):
     comment: str | None
     sentiment: float | None
     sentiment_label: str | None
+    opinion: bool | None
+    mixed: bool
+    aspects: list[AspectOut]
     segment: str | None
     channel: str | None
     source: str
@@ -37,7 +41,10 @@ class ResponseCreatedEvent(BaseModel):
         return cls(
             id=stored.id, journey=tp.journey_key, stage=tp.stage_key, touchpoint=tp.key,
             nps=r.nps, csat=r.csat, ces=r.ces, importance=r.importance, comment=r.comment,
-            sentiment=r.sentiment, sentiment_label=r.sentiment_label, segment=r.segment,
+            sentiment=r.sentiment, sentiment_label=r.sentiment_label, opinion=r.opinion,
+            mixed=r.mixed, segment=r.segment,
+            aspects=[AspectOut(aspect=m.aspect, polarity=m.polarity, text=m.text)
+                     for m in r.aspects],
             channel=r.channel, source=r.source, submitted_at=r.submitted_at.isoformat(),
             respondent_hash=r.respondent_hash,
         )  # fmt: skip

@@ -12,10 +12,11 @@ from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep, StreamSessionDep
 from vocsvc.journeys.service import get_journey
+from vocsvc.models import ResponseAspect
 from vocsvc.params import PeriodDep
 from vocsvc.responses.csv_io import csv_lines
 from vocsvc.responses.repository import ResponseFilter, ResponseRepository
-from vocsvc.responses.schemas import ResponseOut, ResponsePage
+from vocsvc.responses.schemas import AspectOut, ResponseOut, ResponsePage
 
 router = APIRouter(prefix="/v1", tags=["responses"])
 
@@ -44,7 +45,7 @@ def response_filter(
 FilterDep = Annotated[ResponseFilter, Depends(response_filter)]
 
 
-def _out(row: Any, journey: str) -> ResponseOut:
+def _out(row: Any, journey: str, aspects: list[ResponseAspect]) -> ResponseOut:
     r = row.Response
     return ResponseOut(
         id=r.id,
@@ -59,6 +60,9 @@ def _out(row: Any, journey: str) -> ResponseOut:
         comment=r.comment,
         sentiment=r.sentiment,
         sentiment_label=r.sentiment_label,
+        opinion=r.opinion,
+        mixed=r.mixed,
+        aspects=[AspectOut(aspect=a.aspect, polarity=a.polarity, text=a.clause) for a in aspects],
         segment=r.segment,
         channel=r.channel,
         source=r.source,
@@ -77,16 +81,19 @@ def list_responses(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> ResponsePage:
     """Newest first; pass `next_cursor` back as `cursor` for the next page."""
-    rows = ResponseRepository(session).listing(flt, before_id=cursor, limit=limit + 1)
-    items = [_out(row, journey) for row in rows[:limit]]
+    repo = ResponseRepository(session)
+    rows = repo.listing(flt, before_id=cursor, limit=limit + 1)
+    page = rows[:limit]
+    aspects = repo.aspects_of([row.Response.id for row in page])
+    items = [_out(row, journey, aspects.get(row.Response.id, [])) for row in page]
     next_cursor = items[-1].id if len(rows) > limit else None
     return ResponsePage(items=items, next_cursor=next_cursor)
 
 
 EXPORT_HEADER = [
     "id", "journey", "stage", "touchpoint", "survey_version", "submitted_at", "nps", "csat",
-    "ces", "importance", "comment", "sentiment", "sentiment_label", "segment", "channel",
-    "source", "respondent_hash",
+    "ces", "importance", "comment", "sentiment", "sentiment_label", "opinion", "mixed",
+    "aspects", "segment", "channel", "source", "respondent_hash",
 ]  # fmt: skip
 
 
@@ -98,12 +105,13 @@ def export_responses(
     tz = get_settings().tz
 
     def rows() -> Iterator[list[Any]]:
-        for row in ResponseRepository(stream_session).stream(flt):
+        for row, aspects in ResponseRepository(stream_session).stream_with_aspects(flt):
             r = row.Response
             yield [
                 r.id, journey, row.stage_key, row.touchpoint_key, row.survey_version,
                 r.submitted_at.astimezone(tz).isoformat(), r.nps, r.csat, r.ces,
-                r.importance, r.comment, r.sentiment, r.sentiment_label, r.segment,
+                r.importance, r.comment, r.sentiment, r.sentiment_label, r.opinion, r.mixed,
+                "; ".join(f"{a.aspect}:{a.polarity}" for a in aspects), r.segment,
                 r.channel, r.source, r.respondent_hash,
             ]  # fmt: skip
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from vocsvc.journeys.snapshots import TouchpointSnapshot
+from vocsvc.text.analysis import AspectMention
 
 SCORE_FIELDS = ("nps", "csat", "ces", "importance")
 
@@ -27,6 +28,8 @@ class NewResponse:
     sentiment: float | None
     sentiment_label: str | None
     sentiment_model: str | None
+    opinion: bool | None
+    mixed: bool
     respondent_hash: str | None
     segment: str | None
     channel: str | None
@@ -34,10 +37,11 @@ class NewResponse:
     submitted_at: datetime
     received_at: datetime
     idempotency_key: str | None = None
+    aspects: tuple[AspectMention, ...] = ()  # rows of their own (response_aspects)
 
     def values(self) -> dict[str, Any]:
         """The column values of the insert."""
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in _COLUMNS}
 
     def score(self, metric: str) -> int | None:
         """The answer to one scored question (nps, csat, ces, importance), or None."""
@@ -52,3 +56,6 @@ class StoredResponse:
     id: int
     response: NewResponse
     touchpoint: TouchpointSnapshot
+
+
+_COLUMNS = tuple(name for name in NewResponse.__slots__ if name != "aspects")

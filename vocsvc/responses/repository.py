@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from vocsvc.models import Response, Stage, SurveyVersion, Touchpoint
-from vocsvc.responses.records import NewResponse
+from vocsvc.models import Response, ResponseAspect, Stage, SurveyVersion, Touchpoint
+from vocsvc.responses.records import NewResponse, StoredResponse
 from vocsvc.sqlutil import insert_for_dialect
 
 
@@ -66,15 +66,48 @@ class ResponseRepository:
         rows = [r.values() for r in responses]
         return [int(i) for i in self.session.connection().execute(_INSERT, rows).scalars()]
 
+    def insert_aspects(self, stored: Sequence[StoredResponse]) -> None:
+        """The aspects each stored comment mentions, one row each, in one statement."""
+        rows = [
+            {"response_id": s.id, "journey_id": s.response.journey_id,
+             "stage_id": s.response.stage_id, "touchpoint_id": s.response.touchpoint_id,
+             "submitted_at": s.response.submitted_at, "aspect": m.aspect,
+             "polarity": m.polarity, "clause": m.text}
+            for s in stored
+            for m in s.response.aspects
+        ]  # fmt: skip
+        if rows:
+            self.session.connection().execute(_INSERT_ASPECTS, rows)
+
+    def aspects_of(self, response_ids: Collection[int]) -> dict[int, list[ResponseAspect]]:
+        """The aspects of the given responses, by response id, in the order they were found."""
+        if not response_ids:
+            return {}
+        stmt = (
+            select(ResponseAspect)
+            .where(ResponseAspect.response_id.in_(sorted(response_ids)))
+            .order_by(ResponseAspect.id)
+        )
+        found: dict[int, list[ResponseAspect]] = {}
+        for aspect in self.session.scalars(stmt):
+            found.setdefault(aspect.response_id, []).append(aspect)
+        return found
+
     def listing(self, flt: ResponseFilter, *, before_id: int | None, limit: int) -> list[Any]:
         stmt = self._select(flt).order_by(Response.id.desc()).limit(limit)
         if before_id is not None:
             stmt = stmt.where(Response.id < before_id)
         return list(self.session.execute(stmt))
 
-    def stream(self, flt: ResponseFilter, batch: int = 2000) -> Iterator[Any]:
+    def stream_with_aspects(
+        self, flt: ResponseFilter, batch: int = 2000
+    ) -> Iterator[tuple[Any, list[ResponseAspect]]]:
+        """Matching responses in id order, each with its aspects, read `batch` rows at a time."""
         stmt = self._select(flt).order_by(Response.id).execution_options(yield_per=batch)
-        yield from self.session.execute(stmt)
+        for partition in self.session.execute(stmt).partitions(batch):
+            aspects = self.aspects_of([row.Response.id for row in partition])
+            for row in partition:
+                yield row, aspects.get(row.Response.id, [])
 
     def _select(self, flt: ResponseFilter) -> Select[Response, str, str, int]:
         stmt = (
@@ -105,6 +138,7 @@ class ResponseRepository:
 
 
 _INSERT = insert(Response).returning(Response.id, sort_by_parameter_order=True)
+_INSERT_ASPECTS = insert(ResponseAspect)
 
 
 @functools.cache

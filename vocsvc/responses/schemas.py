@@ -56,6 +56,14 @@ class InsertedOut(BaseModel):
     inserted: int
 
 
+class AspectOut(BaseModel):
+    """An aspect the comment talks about (vocsvc.text.aspects), with its clause's polarity."""
+
+    aspect: str
+    polarity: str
+    text: str  # the clause
+
+
 class AnswerOut(BaseModel):
     """What a customer answered (comment already redacted) and its sentiment score."""
 
@@ -72,6 +80,9 @@ class AnswerOut(BaseModel):
 
 
 class ResponseOut(AnswerOut):
+    opinion: bool | None  # False: a question, a suggestion or "nothing to add"
+    mixed: bool  # the comment's reading and the scores disagree
+    aspects: list[AspectOut]
     id: int
     journey: str
     stage: str

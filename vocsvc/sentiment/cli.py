@@ -1,8 +1,9 @@
-"""`vocsvc text rescore`: re-score stored comments after a model change."""
+"""`vocsvc text rescore`: read every stored comment again after a model change."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TypeAlias
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -11,23 +12,40 @@ Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 def register(text_commands: Commands) -> None:
     """Add `rescore` to the `text` group."""
     rescore = text_commands.add_parser(
-        "rescore", help="re-score stored comments scored by another model version (or unscored)"
+        "rescore",
+        help="read stored comments again (label, score, opinion, aspects) when another model "
+        "version read them, or none did; each batch is committed, so a stopped run resumes",
     )
     rescore.add_argument(
-        "--only-missing", action="store_true", help="only comments that have no score yet"
+        "--only-missing", action="store_true", help="only comments that have no reading yet"
     )
+    rescore.add_argument("--batch", type=int, default=2000, help="comments per transaction")
+    rescore.add_argument("--quiet", action="store_true", help="no progress bar")
     rescore.set_defaults(handler=_rescore)
 
 
 def _rescore(args: argparse.Namespace) -> int:
-    from vocsvc.config import get_settings
-    from vocsvc.db import unit_of_work
-    from vocsvc.sentiment.service import rescore
-    from vocsvc.text.sentiment import get_backend
+    from tqdm import tqdm
 
-    version = get_backend(get_settings().sentiment_backend).version
+    from vocsvc.db import unit_of_work
+    from vocsvc.sentiment.service import comments_to_reread, current_model_version, reread_batch
+
+    version = current_model_version()
     with unit_of_work() as session:
-        count = rescore(session, only_missing=args.only_missing)
-    what = "unscored comments" if args.only_missing else "comments without a current score"
-    print(f"rescored {count} {what} with {version}")
+        total = comments_to_reread(session, only_missing=args.only_missing)
+    done, after = 0, 0
+    with tqdm(total=total, unit="comments", disable=args.quiet, file=sys.stderr) as bar:
+        while True:
+            # One transaction a batch: an interrupted run keeps what it did, and the next run
+            # starts with the comments still read by another model.
+            with unit_of_work() as session:
+                count, after = reread_batch(
+                    session, only_missing=args.only_missing, after_id=after, batch=args.batch
+                )
+            if not count:
+                break
+            done += count
+            bar.update(count)
+    what = "unread comments" if args.only_missing else "comments not read by the current model"
+    print(f"rescored {done} {what} with {version}")
     return 0

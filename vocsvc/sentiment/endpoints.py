@@ -1,4 +1,4 @@
-"""Sentiment scoring over HTTP."""
+"""Comment analysis and sentiment scoring over HTTP."""
 
 from __future__ import annotations
 
@@ -8,15 +8,21 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from vocsvc.auth.dependencies import ViewerKey
-from vocsvc.sentiment.service import score_texts
+from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
+from vocsvc.responses.schemas import AspectOut
+from vocsvc.sentiment.service import OWN, analyze_texts, current_model_version, score_texts
 
 router = APIRouter(prefix="/v1/text", tags=["text"])
+
+
+MAX_TEXTS = 1000
+Text = Annotated[str, StringConstraints(max_length=COMMENT_MAX_LENGTH)]
 
 
 class SentimentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    texts: list[Annotated[str, StringConstraints(max_length=2000)]] = Field(max_length=1000)
+    texts: list[Text] = Field(max_length=MAX_TEXTS)
     backend: Literal["own", "snownlp"] | None = None
 
 
@@ -41,4 +47,35 @@ def sentiment(body: SentimentIn, _key: ViewerKey) -> SentimentOut:
             )
             for s in scores
         ]
+    )
+
+
+class AnalyzeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    texts: list[Text] = Field(max_length=MAX_TEXTS)
+
+
+class AnalysisOut(BaseModel):
+    """One text as `vocsvc text analyze` prints it."""
+
+    label: Literal["negative", "neutral", "positive"]
+    p_positive: float
+    opinion: bool  # False: a question, a suggestion or nothing to add (all neutral)
+    aspects: list[AspectOut]
+
+
+class AnalyzeOut(BaseModel):
+    model_version: str
+    results: list[AnalysisOut]
+
+
+@router.post("/analyze", response_model=AnalyzeOut)
+def analyze(body: AnalyzeIn, _key: ViewerKey) -> AnalyzeOut:
+    """Each text's three-class label, P(positive), whether it states an opinion, and the aspects
+    it talks about with their clause's polarity; in order (an empty text gets a result too)."""
+    analyses = analyze_texts(body.texts)
+    return AnalyzeOut(
+        model_version=current_model_version(OWN),
+        results=[AnalysisOut.model_validate(a.to_json()) for a in analyses],
     )

@@ -1,36 +1,102 @@
-"""Queries for (re)scoring stored comments."""
+"""Queries for reading stored comments again: the stale ones, and their new readings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from vocsvc.models import Response
+from vocsvc.models import Response, ResponseAspect
+from vocsvc.text.analysis import AspectMention
+
+
+@dataclass(frozen=True)
+class CommentToRead:
+    id: int
+    comment: str
+    nps: int | None
+    csat: int | None
+    journey_id: int
+    stage_id: int
+    touchpoint_id: int
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Rereading:
+    row: CommentToRead
+    sentiment: float
+    label: str
+    model_version: str
+    opinion: bool | None
+    mixed: bool
+    aspects: tuple[AspectMention, ...]
 
 
 class ScoringRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def comments_to_score(
-        self, model_version: str | None, after_id: int, limit: int
-    ) -> list[tuple[int, str]]:
-        """(id, comment) of comments unscored or, with a version, scored by another model."""
+    @staticmethod
+    def _stale(model_version: str | None) -> ColumnElement[bool]:
         stale: ColumnElement[bool] = Response.sentiment.is_(None)
         if model_version is not None:
             stale = or_(stale, Response.sentiment_model != model_version)
+        return stale
+
+    def count_to_read(self, model_version: str | None) -> int:
+        stmt = select(func.count()).where(Response.comment.is_not(None), self._stale(model_version))
+        return int(self.session.scalar(stmt) or 0)
+
+    def comments_to_read(
+        self, model_version: str | None, after_id: int, limit: int
+    ) -> list[CommentToRead]:
+        """Comments unread or, with a version, read by another model; in id order."""
         stmt = (
-            select(Response.id, Response.comment)
-            .where(Response.comment.is_not(None), Response.id > after_id, stale)
+            select(
+                Response.id,
+                Response.comment,
+                Response.nps,
+                Response.csat,
+                Response.journey_id,
+                Response.stage_id,
+                Response.touchpoint_id,
+                Response.submitted_at,
+            )
+            .where(
+                Response.comment.is_not(None), Response.id > after_id, self._stale(model_version)
+            )
             .order_by(Response.id)
             .limit(limit)
         )
-        return [(int(i), str(c)) for i, c in self.session.execute(stmt)]
+        return [
+            CommentToRead(int(i), str(comment), nps, csat, j, s, t, at)
+            for i, comment, nps, csat, j, s, t, at in self.session.execute(stmt)
+        ]
 
-    def set_scores(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Bulk UPDATE by primary key: dicts of id, sentiment, sentiment_label, sentiment_model."""
-        if rows:
-            self.session.execute(update(Response), list(rows))
+    def store_readings(self, readings: Sequence[Rereading]) -> None:
+        """Bulk UPDATE of each comment's reading; its aspects replaced by the new ones."""
+        if not readings:
+            return
+        self.session.execute(
+            update(Response),
+            [
+                {"id": r.row.id, "sentiment": r.sentiment, "sentiment_label": r.label,
+                 "sentiment_model": r.model_version, "opinion": r.opinion, "mixed": r.mixed}
+                for r in readings
+            ],
+        )  # fmt: skip
+        ids = [r.row.id for r in readings]
+        self.session.execute(delete(ResponseAspect).where(ResponseAspect.response_id.in_(ids)))
+        aspects = [
+            {"response_id": r.row.id, "journey_id": r.row.journey_id, "stage_id": r.row.stage_id,
+             "touchpoint_id": r.row.touchpoint_id, "submitted_at": r.row.submitted_at,
+             "aspect": m.aspect, "polarity": m.polarity, "clause": m.text}
+            for r in readings
+            for m in r.aspects
+        ]  # fmt: skip
+        if aspects:
+            self.session.execute(insert(ResponseAspect), aspects)

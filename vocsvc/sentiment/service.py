@@ -1,14 +1,30 @@
-"""Score texts on request and keep stored comments scored by the current model."""
+"""Read comments with the configured model and keep stored comments read by the current one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from vocsvc.config import get_settings
-from vocsvc.sentiment.repository import ScoringRepository
+from vocsvc.responses.agreement import text_and_scores_disagree
+from vocsvc.sentiment.repository import CommentToRead, Rereading, ScoringRepository
+from vocsvc.text.analysis import AspectMention, TextAnalysis, get_analyzer
 from vocsvc.text.sentiment import SentimentScore, get_backend
+
+OWN = "own"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One comment as the configured backend reads it."""
+
+    p_positive: float
+    label: str  # negative / neutral / positive
+    model_version: str
+    opinion: bool | None  # None: the backend cannot tell (SnowNLP reads polarity only)
+    aspects: tuple[AspectMention, ...] = ()
 
 
 def score_texts(texts: Sequence[str], backend: str | None = None) -> list[SentimentScore]:
@@ -16,25 +32,69 @@ def score_texts(texts: Sequence[str], backend: str | None = None) -> list[Sentim
     return get_backend(backend or get_settings().sentiment_backend).score(list(texts))
 
 
-def rescore(session: Session, *, only_missing: bool, batch: int = 2000) -> int:
-    """Score stored comments that lack a score (or, unless only_missing, carry another model's)."""
-    model = get_backend(get_settings().sentiment_backend)
+def analyze_texts(texts: Sequence[str]) -> list[TextAnalysis]:
+    """Our model's full reading (label, p_positive, opinion, clauses, aspects), in input order."""
+    return get_analyzer().analyze(list(texts))
+
+
+def read_comments(texts: Sequence[str], backend: str | None = None) -> list[Reading]:
+    """Each text read by `backend` (default: VOCSVC_SENTIMENT_BACKEND), in input order."""
+    name = backend or get_settings().sentiment_backend
+    if name == OWN:
+        return [
+            Reading(a.p_positive, a.label, a.model_version, a.opinion, a.aspects)
+            for a in analyze_texts(texts)
+        ]
+    return [
+        Reading(s.probability, s.label, s.model_version, None) for s in score_texts(texts, name)
+    ]
+
+
+def current_model_version(backend: str | None = None) -> str:
+    """The version stored comments are read by when they are up to date."""
+    name = backend or get_settings().sentiment_backend
+    return get_analyzer().version if name == OWN else get_backend(name).version
+
+
+def comments_to_reread(session: Session, *, only_missing: bool) -> int:
+    """How many stored comments `reread_batch` would still go through."""
+    version = None if only_missing else current_model_version()
+    return ScoringRepository(session).count_to_read(version)
+
+
+def reread_batch(
+    session: Session, *, only_missing: bool, after_id: int, batch: int
+) -> tuple[int, int]:
+    """Read the next `batch` stale comments after `after_id` again: their label, score, opinion,
+    `mixed` flag and aspects; returns (how many, the last id). Stale: unread or, unless
+    only_missing, read by another model version."""
+    version = None if only_missing else current_model_version()
     repo = ScoringRepository(session)
-    version = None if only_missing else model.version
+    rows = repo.comments_to_read(version, after_id, batch)
+    if not rows:
+        return 0, after_id
+    readings = read_comments([r.comment for r in rows])
+    repo.store_readings([_rereading(r, reading) for r, reading in zip(rows, readings, strict=True)])
+    return len(rows), rows[-1].id
+
+
+def rescore(session: Session, *, only_missing: bool, batch: int = 2000) -> int:
+    """Read every stale comment again in the session's transaction; returns how many."""
     done, after = 0, 0
-    while rows := repo.comments_to_score(version, after, batch):
-        scores = model.score([comment for _, comment in rows])
-        repo.set_scores(
-            [
-                {
-                    "id": rid,
-                    "sentiment": s.probability,
-                    "sentiment_label": s.label,
-                    "sentiment_model": s.model_version,
-                }
-                for (rid, _), s in zip(rows, scores, strict=True)
-            ]
-        )
-        done += len(rows)
-        after = rows[-1][0]
-    return done
+    while True:
+        count, after = reread_batch(session, only_missing=only_missing, after_id=after, batch=batch)
+        if not count:
+            return done
+        done += count
+
+
+def _rereading(row: CommentToRead, reading: Reading) -> Rereading:
+    return Rereading(
+        row=row,
+        sentiment=reading.p_positive,
+        label=reading.label,
+        model_version=reading.model_version,
+        opinion=reading.opinion,
+        mixed=text_and_scores_disagree(reading.label, row.nps, row.csat),
+        aspects=reading.aspects,
+    )

@@ -14,6 +14,8 @@ from vocsvc.stats.means import (
 )
 from vocsvc.stats.multiple import benjamini_hochberg
 from vocsvc.stats.nps import (
+    DETRACTOR_MAX,
+    PROMOTER_MIN,
     NPSDifference,
     NPSEstimate,
     adjusted_wald_bounds,
@@ -39,7 +41,9 @@ from vocsvc.stats.scores import (
 )
 
 __all__ = [
+    "DETRACTOR_MAX",
     "LOW_SAMPLE_N",
+    "PROMOTER_MIN",
     "CorrelationEstimate",
     "MeanEstimate",
     "NPSDifference",

@@ -129,12 +129,16 @@ def nps_interval(
     return NPSEstimate(nps, float(low), float(high), promoters, passives, detractors, confidence)
 
 
+PROMOTER_MIN = 9  # 9-10 promote
+DETRACTOR_MAX = 6  # 0-6 detract; 7-8 are passives
+
+
 def classify_ltr(score_counts: Mapping[int, int]) -> tuple[int, int, int]:
     """(promoters, passives, detractors) from 0-10 likelihood-to-recommend score counts."""
     check_counts(score_counts, 0, 10)
-    promoters = sum(c for s, c in score_counts.items() if s >= 9)
-    passives = sum(c for s, c in score_counts.items() if 7 <= s <= 8)
-    detractors = sum(c for s, c in score_counts.items() if s <= 6)
+    promoters = sum(c for s, c in score_counts.items() if s >= PROMOTER_MIN)
+    passives = sum(c for s, c in score_counts.items() if DETRACTOR_MAX < s < PROMOTER_MIN)
+    detractors = sum(c for s, c in score_counts.items() if s <= DETRACTOR_MAX)
     return promoters, passives, detractors
 
 
