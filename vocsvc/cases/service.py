@@ -33,6 +33,7 @@ from vocsvc.models import CaseEvent, FollowUpCase, utcnow
 from vocsvc.periods import Period
 from vocsvc.responses.agreement import CSAT_LOW_MAX, scores_praise
 from vocsvc.responses.records import NewResponse, StoredResponse
+from vocsvc.responses.repository import ResponseRepository
 from vocsvc.responses.schemas import AnswerOut
 from vocsvc.stats import DETRACTOR_MAX
 from vocsvc.text.redact import redact_text
@@ -170,6 +171,11 @@ def get_case(session: Session, case_id: int) -> CaseDetail:
             comment=answer.comment,
             sentiment=answer.sentiment,
             sentiment_label=answer.sentiment_label,
+            opinion=answer.opinion,
+            mixed=answer.mixed,
+            aspects=AnswerOut.aspects_of(
+                ResponseRepository(session).aspects_of([answer.id]).get(answer.id, [])
+            ),
             segment=answer.segment,
             channel=answer.channel,
             submitted_at=answer.submitted_at,

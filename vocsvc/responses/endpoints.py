@@ -16,7 +16,7 @@ from vocsvc.models import ResponseAspect
 from vocsvc.params import PeriodDep
 from vocsvc.responses.csv_io import csv_lines
 from vocsvc.responses.repository import ResponseFilter, ResponseRepository
-from vocsvc.responses.schemas import AspectOut, ResponseOut, ResponsePage
+from vocsvc.responses.schemas import ResponseOut, ResponsePage
 
 router = APIRouter(prefix="/v1", tags=["responses"])
 
@@ -62,7 +62,7 @@ def _out(row: Any, journey: str, aspects: list[ResponseAspect]) -> ResponseOut:
         sentiment_label=r.sentiment_label,
         opinion=r.opinion,
         mixed=r.mixed,
-        aspects=[AspectOut(aspect=a.aspect, polarity=a.polarity, text=a.clause) for a in aspects],
+        aspects=ResponseOut.aspects_of(aspects),
         segment=r.segment,
         channel=r.channel,
         source=r.source,

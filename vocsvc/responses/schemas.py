@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
+from vocsvc.models import ResponseAspect
 
 ShortText = Field(default=None, max_length=64)
 
@@ -65,24 +67,28 @@ class AspectOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
-    """What a customer answered (comment already redacted) and its sentiment score."""
+    """What a customer answered (comment already redacted) and how the comment was read."""
 
     nps: int | None
     csat: int | None
     ces: int | None
     importance: int | None
     comment: str | None
-    sentiment: float | None
-    sentiment_label: str | None
+    sentiment: float | None  # P(positive)
+    sentiment_label: str | None  # negative / neutral / positive
+    opinion: bool | None  # False: a question, a suggestion or "nothing to add"
+    mixed: bool  # the comment's reading and the scores disagree
+    aspects: list[AspectOut]
     segment: str | None
     channel: str | None
     submitted_at: datetime
 
+    @staticmethod
+    def aspects_of(rows: Iterable[ResponseAspect]) -> list[AspectOut]:
+        return [AspectOut(aspect=a.aspect, polarity=a.polarity, text=a.clause) for a in rows]
+
 
 class ResponseOut(AnswerOut):
-    opinion: bool | None  # False: a question, a suggestion or "nothing to add"
-    mixed: bool  # the comment's reading and the scores disagree
-    aspects: list[AspectOut]
     id: int
     journey: str
     stage: str
