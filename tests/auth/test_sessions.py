@@ -73,7 +73,6 @@ def test_cookie_is_accepted_by_api_routes(client: TestClient, keys: Headers, ret
     assert client.get("/v1/journeys/retail/responses.csv").status_code == 200
     settings = client.get("/dashboard/settings").json()
     assert settings["key"]["role"] == "viewer" and len(settings["quarters"]) == 8
-    assert set(settings["features"]) == {"gaps", "topics"}
 
 
 def test_cookie_keeps_the_role_of_its_key(client: TestClient, keys: Headers) -> None:
