@@ -37,6 +37,19 @@ PLACEHOLDERS: dict[PiiKind, str] = {
 }
 
 
+# What each kind is called in English messages (why an answer was refused, for example).
+DESCRIPTIONS: dict[PiiKind, str] = {
+    PiiKind.MOBILE: "a mobile number",
+    PiiKind.LANDLINE: "a phone number",
+    PiiKind.ID_CARD: "a resident ID number",
+    PiiKind.BANK_CARD: "a bank card number",
+    PiiKind.EMAIL: "an e-mail address",
+    PiiKind.PLATE: "a licence plate",
+    PiiKind.WECHAT: "a WeChat id",
+    PiiKind.QQ: "a QQ number",
+}
+
+
 @dataclass(frozen=True)
 class Span:
     """One masked span, in character offsets of the original text."""
