@@ -71,3 +71,12 @@ def test_every_copy_character_comes_from_the_comment() -> None:
             source = match_form(text[start:end]).text
             assert char in source, (text, k)
             assert 0 <= start < end <= len(text)
+
+
+def test_unassigned_and_private_use_characters_do_not_grow_the_table() -> None:
+    from vocsvc.text import match_form as module
+
+    before = len(module._TABLE)
+    text = "".join(map(chr, range(0xF0000, 0xF0800))) + "".join(map(chr, range(0x50000, 0x50800)))
+    assert match_form(text).text == text
+    assert len(module._TABLE) == before

@@ -62,6 +62,10 @@ class _OneToOne(dict[int, int]):
         piece = _piece(chr(cp))
         if len(piece) == 1 and cp != _MARK:
             value = ord(piece)
+            # Unassigned and private-use code points (most of Unicode) are not remembered: a
+            # client sending them cannot grow the table past the ~150k assigned characters.
+            if value == cp and unicodedata.category(piece) in ("Cn", "Co"):
+                return value
         else:
             _PIECES[cp] = piece
             value = _MARK

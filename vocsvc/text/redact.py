@@ -204,9 +204,9 @@ _MOBILE_RE = re.compile(
     rf"|\(1[3-9][0-9]\)[ ]?[0-9]{{4}}{_S}?[0-9]{{4}})"
     rf"{_NUMBER_AFTER}"
 )
-_OPENING = _number_starting(r"\(")
+_PAREN_STARTING = _number_starting(r"\(")
 _LANDLINE_RE = re.compile(
-    rf"(?:{_OPENING}{_AREA}\){_S}?|{_number_starting('0')}{_AREA_AFTER_0}{_S}?)"
+    rf"(?:{_PAREN_STARTING}{_AREA}\){_S}?|{_number_starting('0')}{_AREA_AFTER_0}{_S}?)"
     rf"[1-9][0-9]{{2,3}}{_S}?[0-9]{{4}}"
     r"(?:[ ]?(?:转|分机|ext\.?|-|#)[ ]?[0-9]{1,6})?(?![0-9])",
     re.IGNORECASE,
