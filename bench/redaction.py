@@ -1,10 +1,22 @@
-"""Redaction quality per PII kind on the labelled set, and throughput in comments per second."""
+"""Redaction quality per PII kind on the labelled set, and throughput in comments per second.
+
+    python bench/redaction.py [--baseline OLD_REDACT_PY]
+
+With --baseline (e.g. `git show main:vocsvc/text/redact.py > /tmp/redact_main.py`), that file's
+redaction is measured too, on the same cases and texts, in alternating rounds of the same run;
+the ratio is the median of the rounds' ratios. Throughput is CPU time of this process, so
+other work on a shared machine slows both sides alike instead of the one that runs meanwhile.
+"""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
+import statistics
+import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -25,39 +37,50 @@ PLAIN = [
 ]
 
 
-def load_cases() -> ModuleType:
-    """Import the labelled set by path."""
-    spec = importlib.util.spec_from_file_location("redaction_cases", CASES_FILE)
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a Python file by path."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it is executed
     spec.loader.exec_module(module)
     return module
 
 
-def gold_spans(text: str, pii: tuple[tuple[str, str], ...]) -> set[Span]:
+def gold_spans(text: str, pii: tuple[tuple[str, str], ...]) -> set[tuple[int, int, str]]:
     """Labelled substrings located in order."""
     spans, pos = set(), 0
     for kind, sub in pii:
         start = text.index(sub, pos)
-        spans.add(Span(start, start + len(sub), PiiKind(kind)))
+        spans.add((start, start + len(sub), kind))
         pos = start + len(sub)
     return spans
 
 
-def quality(cases: list[tuple[str, tuple[tuple[str, str], ...]]]) -> None:
+Redact = Callable[[str], object]
+
+
+def found_spans(redact_fn: Redact, text: str) -> set[tuple[int, int, str]]:
+    """(start, end, kind) of what `redact_fn` masked; plain tuples, so a baseline module's own
+    Span and PiiKind classes compare equal to ours."""
+    spans: tuple[Span, ...] = redact_fn(text).spans  # type: ignore[attr-defined]
+    return {(s.start, s.end, str(s.kind)) for s in spans}
+
+
+def quality(redact_fn: Redact, cases: list[tuple[str, tuple[tuple[str, str], ...]]]) -> None:
     """Print exact-span precision and recall per kind and overall."""
-    tp: Counter[PiiKind] = Counter()
-    fp: Counter[PiiKind] = Counter()
-    fn: Counter[PiiKind] = Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
     for text, pii in cases:
         gold = gold_spans(text, pii)
-        found = set(redact(text).spans)
-        tp.update(s.kind for s in gold & found)
-        fp.update(s.kind for s in found - gold)
-        fn.update(s.kind for s in gold - found)
+        found = found_spans(redact_fn, text)
+        tp.update(s[2] for s in gold & found)
+        fp.update(s[2] for s in found - gold)
+        fn.update(s[2] for s in gold - found)
     print(f"{len(cases)} labelled comments, exact span + kind match")
     print(f"{'kind':<10} {'gold':>5} {'tp':>5} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>7}")
-    rows = [(k.value, tp[k], fp[k], fn[k]) for k in PiiKind]
+    rows = [(k.value, tp[k.value], fp[k.value], fn[k.value]) for k in PiiKind]
     rows.append(("ALL", sum(tp.values()), sum(fp.values()), sum(fn.values())))
     for name, t, f, n in rows:
         p = t / (t + f) if t + f else float("nan")
@@ -65,26 +88,50 @@ def quality(cases: list[tuple[str, tuple[tuple[str, str], ...]]]) -> None:
         print(f"{name:<10} {t + n:>5} {t:>5} {f:>4} {n:>4} {p:>10.4f} {r:>7.4f}")
 
 
-def throughput(texts: list[str], label: str, seconds: float = 1.5) -> None:
-    """Redact the texts in a loop for about `seconds` and print comments per second."""
+def _rate(redact_fn: Redact, texts: list[str], seconds: float) -> float:
+    """Comments per CPU second, redacting the texts in a loop for about `seconds`."""
     n = 0
-    start = time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
+    start = time.process_time()
+    while (elapsed := time.process_time() - start) < seconds:
         for t in texts:
-            redact(t)
+            redact_fn(t)
         n += len(texts)
+    return n / elapsed
+
+
+def throughput(redactors: dict[str, Redact], texts: list[str], label: str, rounds: int = 9) -> None:
+    """Median comments/s of each redactor over alternating rounds, and the ratio to the first."""
+    rates: dict[str, list[float]] = {name: [] for name in redactors}
+    for _ in range(rounds):
+        for name, redact_fn in redactors.items():
+            rates[name].append(_rate(redact_fn, texts, 0.25))
     chars = sum(map(len, texts)) / len(texts)
-    print(f"{label:<34} {n / elapsed:>10,.0f} comments/s  (mean {chars:.0f} chars)")
+    line = f"{label:<34}"
+    for name, values in rates.items():
+        line += f" {name} {statistics.median(values):>9,.0f}/s"
+    if len(rates) == 2:
+        current, baseline = rates.values()
+        ratio = statistics.median(c / b for c, b in zip(current, baseline, strict=True))
+        line += f"  ratio {ratio:.2f}"
+    print(f"{line}  (mean {chars:.0f} chars)")
 
 
 def main() -> None:
     """Run the benchmark."""
-    cases = load_cases().CASES
-    quality(cases)
-    print()
-    throughput(PLAIN, "typical comments (little PII)")
-    throughput([c.text for c in cases], "labelled set (PII-dense)")
-    throughput([" ".join(PLAIN) * 4], "one long comment")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--baseline", type=Path, help="another redact.py to compare with")
+    args = parser.parse_args()
+    cases = load_module(CASES_FILE, "redaction_cases").CASES
+    redactors: dict[str, Redact] = {"this": redact}
+    if args.baseline:
+        redactors["baseline"] = load_module(args.baseline, "baseline_redact").redact
+    for name, redact_fn in redactors.items():
+        print(f"--- {name}")
+        quality(redact_fn, cases)
+        print()
+    throughput(redactors, PLAIN, "typical comments (little PII)")
+    throughput(redactors, [c.text for c in cases], "labelled set (PII-dense)")
+    throughput(redactors, [" ".join(PLAIN) * 4], "one long comment")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from vocsvc import __version__
+from vocsvc.access_log import hide_query_values
 from vocsvc.alerts.endpoints import router as alerts_router
 from vocsvc.analytics.endpoints import router as analytics_router
 from vocsvc.assessments.endpoints import router as assessments_router
@@ -72,6 +73,8 @@ class VocApp(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application; configuration comes from `settings` or `get_settings()`."""
     settings = settings or get_settings()
+    # Here, not in `vocsvc serve` alone: the app may be served by uvicorn's own command too.
+    hide_query_values()
 
     @asynccontextmanager
     async def warm_up(_app: FastAPI) -> AsyncIterator[None]:

@@ -49,6 +49,16 @@ def _fw(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
+def _between(text: str, sep: str) -> str:
+    """Every character of text with sep between, as some apps paste it or to dodge filters."""
+    return sep.join(text)
+
+
+def _math(digits: str, zero: int = 0x1D7CE) -> str:
+    """Mathematical digits (bold from U+1D7CE, monospace from U+1D7F6), as styled text has them."""
+    return "".join(chr(zero + int(d)) for d in digits)
+
+
 def C(text: str, *pii: tuple[str, str]) -> Case:  # noqa: N802 - short constructor for the table
     """Shorthand."""
     return Case(text, pii)
@@ -78,6 +88,10 @@ BAD_ID = _id("110105", "19850312", "124", bad=True)
 BAD_DATE_ID = _id("110105", "19851332", "123")  # month 13
 FUTURE_ID = _id("110105", "20991231", "123")
 BAD_REGION_ID = _id("990105", "19850312", "123")
+# First-generation IDs (issued until 2004, some still in use): 6 region + YYMMDD + 3, no check.
+OLD_ID1 = "110105850312123"
+OLD_ID2 = "440305920708456"
+OLD_ID_BAD_DATE = "110105851332123"  # month 13
 
 UP16 = _card("622202123456789")  # UnionPay debit
 UP19 = _card("621700123456789012")
@@ -238,6 +252,60 @@ POSITIVE: list[Case] = [
     C("手机号是：138-0013-8000，尽快", (M, "138-0013-8000")),
     C("电话：138.1234.5678", (M, "138.1234.5678")),
     C("总部电话(0755)-86001234", (L, "(0755)-86001234")),
+    # issue 15: the shapes that were stored unmasked (each failed before the fix)
+    C("回电 86-13812345678，谢谢", (M, "86-13812345678")),
+    C("电话 +86 (138) 1234-5678 晚上打", (M, "+86 (138) 1234-5678")),
+    C("手机 138  1234  5678，谢谢", (M, "138  1234  5678")),
+    C("号码 138 - 1234 - 5678 白天在", (M, "138 - 1234 - 5678")),
+    C("我的号 138 123 45678 白天打", (M, "138 123 45678")),
+    C("打 1381 234 5678 找我", (M, "1381 234 5678")),
+    C(f"电话{_between('13812345678', chr(0x200B))}请回", (M, _between("13812345678", chr(0x200B)))),
+    C("手机138\u200b1234\u200b5678，尽快", (M, "138\u200b1234\u200b5678")),
+    C("手机138\u00ad1234\u00ad5678", (M, "138\u00ad1234\u00ad5678")),
+    C(f"打{_between('15912345678', chr(0xAD))}就行", (M, _between("15912345678", chr(0xAD)))),
+    C("电话13\u20608123\ufeff45678没人接", (M, "13\u20608123\ufeff45678")),
+    C("手机 138/1234/5678 请回电", (M, "138/1234/5678")),
+    C("号码138*1234*5678，别打错", (M, "138*1234*5678")),
+    C("138_1234_5678 是我", (M, "138_1234_5678")),
+    C(f"电话 {_between('13812345678', '/')} 哈哈", (M, _between("13812345678", "/"))),
+    C(f"手机{_between('13812345678', '*')}", (M, _between("13812345678", "*"))),
+    C(f"手机 {_between('18612345678', '_')} 回电", (M, _between("18612345678", "_"))),
+    C(f"手机 {_between('13812345678', ' ')} 回电", (M, _between("13812345678", " "))),
+    C("我电话一三八一二三四五六七八，打给我", (M, "一三八一二三四五六七八")),
+    C("电话：幺三八 幺二三四 五六七八", (M, "幺三八 幺二三四 五六七八")),
+    C("联系一三九零零零零一二三四一直没人接", (M, "一三九零零零零一二三四")),
+    C("打138一二三四5678找我", (M, "138一二三四5678")),
+    C(f"电话{_math('13812345678')}", (M, _math("13812345678"))),
+    C(f"手机 {_math('15012345678', 0x1D7F6)} 谢谢", (M, _math("15012345678", 0x1D7F6))),
+    C("电话1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣回我", (M, "1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣")),
+    C("电话١٣٨١٢٣٤٥٦٧٨", (M, "١٣٨١٢٣٤٥٦٧٨")),
+    C("座机 0755 - 8600 - 1234 也行", (L, "0755 - 8600 - 1234")),
+    C(f"老身份证号{OLD_ID1}还能用吗", (I, OLD_ID1)),
+    C(f"身份证 {_group(OLD_ID2, (6, 6, 3))} 是十五位的", (I, _group(OLD_ID2, (6, 6, 3)))),
+    C(f"身份证{_between(ID1, chr(0x200B))}", (I, _between(ID1, chr(0x200B)))),
+    C(f"身份证号 {_group(ID3, (6, 8, 4), '/')}", (I, _group(ID3, (6, 8, 4), "/"))),
+    C(f"卡号 {_group(UP16, (4, 4, 4, 4), '.')} 退款", (B, _group(UP16, (4, 4, 4, 4), "."))),
+    C(
+        f"银行卡 {_group(UP19, (4, 4, 4, 4, 3), '  ')} 张三",
+        (B, _group(UP19, (4, 4, 4, 4, 3), "  ")),
+    ),
+    C(f"卡号{_group(VISA, (4, 4, 4, 4), ' - ')}", (B, _group(VISA, (4, 4, 4, 4), " - "))),
+    C(f"卡号 {_math(UP17)}", (B, _math(UP17))),
+    C("邮箱：张三@例子.中国，收到回复", (E, "张三@例子.中国")),
+    C("发到 name@example。com 谢谢", (E, "name@example。com")),
+    C("邮件 name(at)example.com 或电话", (E, "name(at)example.com")),
+    C("邮箱 name @ example.com 谢谢", (E, "name @ example.com")),
+    C("mail: li.si [at] example [dot] com", (E, "li.si [at] example [dot] com")),
+    C("联系 wang.wu（at）corp.cn 就好", (E, "wang.wu（at）corp.cn")),
+    C("发到 kefu@商城.公司 吧", (E, "kefu@商城.公司")),
+    C("邮箱 zhang\u200bsan@exa\u00admple.com", (E, "zhang\u200bsan@exa\u00admple.com")),
+    # near those shapes, masked before too: they must stay masked
+    C(
+        f"手机{_fw('138')}\u3000{_fw('1234')}\u3000{_fw('5678')}",
+        (M, f"{_fw('138')}\u3000{_fw('1234')}\u3000{_fw('5678')}"),
+    ),
+    C("+86-138-1234-5678 是我", (M, "+86-138-1234-5678")),
+    C(f"邮箱{_fw('name@example.com')}，谢谢", (E, _fw("name@example.com"))),
 ]
 
 NEGATIVE: list[Case] = [
@@ -347,6 +415,43 @@ NEGATIVE: list[Case] = [
     C("股票 000001 跌停"),
     C("手机号后4位是5678"),
     C("套餐 199 元/月，流量 30G"),
+    # issue 15: new look-alikes (spaced, dotted and slashed numbers that are not PII)
+    C(f"快递单号 {OLD_ID2} 三天没更新"),
+    C(f"身份证 {OLD_ID_BAD_DATE} 不对"),
+    C("中通快递 773123456789012 派送中"),
+    C("韵达 4312345678901 显示已揽收"),
+    C("顺丰 SF1381234567890 到哪了"),
+    C("圆通运单 YT1381234567890 一直没动"),
+    C("发票号码 24442000000123456789，开票日期 2026-11-24"),
+    C("发票代码 144031900111 发票号码 13812345"),
+    C("订单编号 2026-1124-1381-2345 退款"),
+    C("交易流水 2026112413812345678 已退款"),
+    C("订单号 138 1234 567 少发货"),
+    C("预算 1 380 000 元，尾款 138 123 元"),
+    C("金额 1,381,234,567.80 元"),
+    C("合同额 13 800 000.00 元"),
+    C("单价 ¥138.00，数量 1234，合计 ¥170,292.00"),
+    C("价格 1.380.000 印尼盾"),
+    C("2026.11.24 13:45 下单，2026/11/25 到货"),
+    C("24/11/2026 13:45:12 系统提示错误"),
+    C("2026-11-24T13:45:12+08:00 推送失败"),
+    C("下午13:45到14:30 一直排队"),
+    C("13点45分到的店，等到14点"),
+    C("二〇二六年十一月二十四日下的单"),
+    C("三五天就到了，一五一十地说了情况"),
+    C("七八个人排队，一二三楼都没座"),
+    C("①物流慢②客服差③包装烂"),
+    C("IP 192.168.1.138 打不开后台"),
+    C("版本 v1.3.8-1234 闪退"),
+    C("SKU 138-1234-567 缺货"),
+    C("航班 CA1381 2026/11/24 延误"),
+    C("库存 1 381 234 件"),
+    C("门牌 13 号 1234 室 5678 邮编"),
+    C("在微博@小米公司 投诉了"),
+    C("官网 www.example.com 打不开"),
+    C("@ 客服 能不能快点"),
+    C("说好的 24*7 客服，结果 138/1234 次都没人接"),
+    C("满 138 减 12，实付 3456.78 元"),
 ]
 
 CASES: list[Case] = POSITIVE + NEGATIVE

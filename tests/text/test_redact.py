@@ -15,6 +15,7 @@ from vocsvc.text.redact import (
     PiiKind,
     Span,
     id_check_char,
+    is_valid_old_resident_id,
     is_valid_resident_id,
     luhn_ok,
     redact,
@@ -173,3 +174,70 @@ def test_redaction_is_idempotent() -> None:
     for text, _ in CASES:
         once = redact_text(text)
         assert redact_text(once) == once
+
+
+def test_old_resident_id_validation() -> None:
+    today = dt.date(2026, 11, 24)
+    assert is_valid_old_resident_id("110105850312123", today)  # born 1985-03-12
+    assert is_valid_old_resident_id("440305960229456", today)  # 1996 was a leap year
+    assert not is_valid_old_resident_id("440305000229456", today)  # 1900 was not
+    assert not is_valid_old_resident_id("110105851332123", today)  # month 13
+    assert not is_valid_old_resident_id("990105850312123", today)  # no province 99
+    assert not is_valid_old_resident_id("11010585031212", today)  # 14 digits
+    assert not is_valid_old_resident_id("11010585031212X", today)  # no check character
+
+
+def test_a_15_digit_number_is_a_card_only_for_amex() -> None:
+    imei = "490154203237518"  # Luhn-valid, as every IMEI
+    assert luhn_ok(imei) and redact_text(f"串码 {imei}") == f"串码 {imei}"
+    assert redact_text("卡 378282246310005") == "卡 [银行卡]"
+
+
+def _insert(text: str, sep: str) -> str:
+    # Between two characters, but never before an invisible mark (its place is after its base).
+    return "".join(c if i == 0 or c in "\ufe0f\u20e3" else sep + c for i, c in enumerate(text))
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\u200e"])
+def test_invisible_characters_inside_pii_do_not_hide_it(invisible: str) -> None:
+    for text, pii in CASES_MODULE.POSITIVE:
+        hidden = [(kind, _insert(sub, invisible)) for kind, sub in pii]
+        for (_, sub), (_, new) in zip(pii, hidden, strict=True):
+            text = text.replace(sub, new, 1)
+        gold = gold_spans(text, tuple(hidden))
+        assert redact_text(text) == expected_text(text, gold), text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("⑩…", "（㎡ﬁ）"),  # NFKC expands these: the copy that patterns read is longer
+        ("\u00ad", "\u200b\u200b"),  # ...or shorter
+        ("1️⃣", "①"),
+        ("一二三", "一直"),
+    ],
+)
+def test_text_around_masks_is_preserved_where_the_match_form_changes_length(
+    before: str, after: str
+) -> None:
+    for pii, kind in [
+        ("138 1234 5678", PiiKind.MOBILE),
+        ("一三八一二三四五六七八", PiiKind.MOBILE),
+        ("name@example。com", PiiKind.EMAIL),
+        ("110105850312123", PiiKind.ID_CARD),
+    ]:
+        text = f"{before} {pii}{after}，{before}"
+        assert redact_text(text) == f"{before} {PLACEHOLDERS[kind]}{after}，{before}"
+
+
+def test_a_spelled_number_ends_before_the_word_that_follows() -> None:
+    assert redact_text("一三八一二三四五六七八一直没人接") == "[手机号]一直没人接"
+    assert redact_text("一三八一二三四五六七一打我") == "[手机号]打我"
+    assert redact_text("13812345678三五天内回电") == "[手机号]三五天内回电"
+
+
+def test_a_local_part_in_chinese_is_masked_from_the_boundary_before_it() -> None:
+    # 发到张三@例子.中国: where the name starts is not known, so the mask takes the whole run.
+    assert redact_text("邮箱：张三@例子.中国，谢谢") == "邮箱：[邮箱]，谢谢"
+    assert redact_text("发到张三@例子.中国") == "[邮箱]"
+    assert redact_text("发到我邮箱abc@126.com呀") == "发到我邮箱[邮箱]呀"  # ASCII: just the address

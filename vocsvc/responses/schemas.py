@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -9,8 +10,26 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
 from vocsvc.models import ResponseAspect
+from vocsvc.text.redact import DESCRIPTIONS, find_pii
 
-ShortText = Field(default=None, max_length=64)
+LABEL_MAX_LENGTH = 64
+# Control, format (zero-width, bidi), line and paragraph separators, lone surrogates: a label
+# holding them is not what it shows (and PostgreSQL cannot store NUL or a surrogate).
+_NOT_IN_LABELS = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def label_problem(value: str) -> str | None:
+    """Why `value` cannot be a segment or channel label; None when it can."""
+    if any(unicodedata.category(c) in _NOT_IN_LABELS for c in value):
+        return "must be a short label without control or invisible characters"
+    kinds = dict.fromkeys(span.kind for span in find_pii(value))
+    if kinds:
+        found = " and ".join(DESCRIPTIONS[kind] for kind in kinds)
+        return (
+            f"must not hold personal data (this looks like {found}): segment and channel are "
+            "labels that many answers share, stored, exported and sent to webhooks as given"
+        )
+    return None
 
 
 class AnswerFields(BaseModel):
@@ -26,16 +45,26 @@ class AnswerFields(BaseModel):
     # Raw text, before control characters are dropped; the limit that counts is checked after.
     comment: str | None = Field(default=None, max_length=10 * COMMENT_MAX_LENGTH)
     respondent: str | None = Field(default=None, max_length=200)
-    segment: str | None = ShortText
-    channel: str | None = ShortText
+    # Labels such as "vip" or "小程序": refused, not cleaned, when they are something else (a
+    # phone number would otherwise reach breakdowns, the CSV export and webhooks as given).
+    segment: str | None = Field(default=None, max_length=LABEL_MAX_LENGTH)
+    channel: str | None = Field(default=None, max_length=LABEL_MAX_LENGTH)
 
-    @field_validator("journey", "touchpoint", "respondent", "segment", "channel")
+    @field_validator("journey", "touchpoint", "respondent")
     @classmethod
     def _no_nul(cls, value: str | None) -> str | None:
         # PostgreSQL text cannot hold NUL; refused here on every database alike. (A comment's
         # NUL is a control character, dropped with the others.)
         if value is not None and "\x00" in value:
             raise ValueError("must not contain a NUL (\\x00) character")
+        return value
+
+    @field_validator("segment", "channel")
+    @classmethod
+    def _a_label(cls, value: str | None) -> str | None:
+        problem = None if value is None else label_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
 

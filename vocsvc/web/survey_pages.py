@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import Annotated, Any, Literal
 
 import segno
@@ -13,8 +14,10 @@ from vocsvc.db import SessionDep
 from vocsvc.errors import NotFound
 from vocsvc.journeys.schemas import PublicSurveyOut
 from vocsvc.journeys.service import public_survey
+from vocsvc.responses.schemas import LABEL_MAX_LENGTH, label_problem
 from vocsvc.web.templating import STATIC_DIR, render
 
+log = logging.getLogger("vocsvc.web")
 router = APIRouter(tags=["web"], include_in_schema=False)
 
 Lang = Annotated[Literal["zh", "en"], Query()]
@@ -52,13 +55,20 @@ def hosted_survey(
     touchpoint: str,
     session: SessionDep,
     lang: Lang = "zh",
-    channel: Annotated[str | None, Query(max_length=64)] = None,
+    channel: Annotated[str | None, Query(max_length=LABEL_MAX_LENGTH)] = None,
 ) -> HTMLResponse:
-    """A page with just this touchpoint's survey, for links and QR codes."""
+    """A page with just this touchpoint's survey, for links and QR codes.
+
+    A `channel` that is no label (a phone number pasted into the link) is left out of the page:
+    the customer can still answer, and the answer is not refused for the link's mistake.
+    """
     survey = _survey_or_none(session, journey, touchpoint)
     if survey is None:
         missing = {"journey": journey, "touchpoint": touchpoint, "lang": lang}
         return render(request, "survey_not_found.html", missing, status_code=404, framable=True)
+    if channel is not None and (problem := label_problem(channel)) is not None:
+        log.warning("survey link to %s/%s: channel left out, it %s", journey, touchpoint, problem)
+        channel = None
     context: dict[str, Any] = {"survey": survey, "lang": lang, "channel": channel}
     return render(request, "survey.html", context, framable=True)
 
