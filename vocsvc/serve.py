@@ -8,10 +8,12 @@ With SO_REUSEPORT each worker has its own socket and the kernel spreads new conn
 them by address hash, as nginx's `reuseport` and gunicorn's `--reuse-port` do.
 
 Every worker (one or many) is served with the same uvicorn options, whatever the caller asks:
-no `proxy_headers`: uvicorn's own reading of X-Forwarded-For/-Proto believes them from
-127.0.0.1 unless told otherwise, so anyone behind a proxy on the same host (or a tunnel) could
-pick their address and scheme; the app reads them itself, only from VOCSVC_TRUSTED_PROXIES
-(`vocsvc.security.middleware.ClientAddressMiddleware`).
+- no `proxy_headers`: uvicorn's own reading of X-Forwarded-For/-Proto believes them from
+  127.0.0.1 unless told otherwise, so anyone behind a proxy on the same host (or a tunnel) could
+  pick their address and scheme; the app reads them itself, only from VOCSVC_TRUSTED_PROXIES
+  (`vocsvc.security.middleware.ClientAddressMiddleware`);
+- a protocol with header and body deadlines and a header cap (`vocsvc.security.connection`);
+- the idle keep-alive timeout, VOCSVC_KEEP_ALIVE_SECONDS.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from types import FrameType
 from typing import Any
 
 import uvicorn
+
+from vocsvc.config import get_settings
+from vocsvc.security.connection import GuardedHttpToolsProtocol
 
 logger = logging.getLogger("vocsvc.serve")
 _spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared by fork
@@ -43,7 +48,11 @@ def run(app: str, host: str, port: int, workers: int, **options: Any) -> int:
 
 
 def _guarded_options() -> dict[str, Any]:
-    return {"proxy_headers": False}
+    return {
+        "proxy_headers": False,
+        "http": GuardedHttpToolsProtocol,
+        "timeout_keep_alive": get_settings().keep_alive_seconds,
+    }
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
