@@ -165,7 +165,7 @@ def create_app() -> FastAPI:
 # Served like `vocsvc serve`: the same uvicorn, workers and sockets (vocsvc.serve).
 BARE_RUNNER = (
     "import sys; from vocsvc import serve; serve.run('bare_app:create_app', '127.0.0.1', "
-    "int(sys.argv[1]), int(sys.argv[2]), proxy_headers=True)"
+    "int(sys.argv[1]), int(sys.argv[2]))"
 )
 
 

@@ -94,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.hsts_seconds = settings.hsts_seconds
     # add_middleware wraps: the last added runs first. Outermost first: ClientAddress,
     # CORSRefusal, CORS, BodySizeLimit, RateLimit, Admission; the routes then see real client
-    # addresses, and refused requests never queue for admission.
+    # addresses, refused requests never queue for admission, and a request takes its admission
+    # slot only once its body is in.
     app.add_middleware(AdmissionMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(
         RateLimitMiddleware,

@@ -18,9 +18,7 @@ def _serve(args: argparse.Namespace) -> int:
     from vocsvc.bootstrap import prepare_database
 
     prepare_database(get_settings())
-    return serve.run(
-        "vocsvc.app:create_app", args.host, args.port, args.workers, proxy_headers=True
-    )
+    return serve.run("vocsvc.app:create_app", args.host, args.port, args.workers)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:

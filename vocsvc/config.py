@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     # Requests in flight per process (the rest queue): below the 40 request threads and the
     # database pool (30 connections on PostgreSQL); see vocsvc/security/admission.py.
     max_concurrent_requests: int = Field(default=24, ge=1, le=30)
+    # How long a client may take to send a request (408 and the connection closed after): its
+    # headers, counted from its first byte (a new connection's from its opening), and its body,
+    # counted from the end of its headers. A body is read in full before the request takes an
+    # admission slot; see vocsvc/security/connection.py.
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    body_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # How long an idle keep-alive connection is kept open; a balancer's pooled connections to us
+    # must idle out sooner, or it may send a request on a connection we are closing.
+    keep_alive_seconds: int = Field(default=5, ge=1, le=3600)
     # How long a process trusts its copy of a journey definition or of the webhook
     # subscriptions before checking it again (0: on every batch of answers). A change made
     # through another process takes effect within this time; see vocsvc/process_cache.py.

@@ -6,6 +6,14 @@ so a handful of keep-alive connections, such as a load balancer's or a proxy's u
 all end up on one worker while the others idle: measured here, 16 clients on one worker of two.
 With SO_REUSEPORT each worker has its own socket and the kernel spreads new connections over
 them by address hash, as nginx's `reuseport` and gunicorn's `--reuse-port` do.
+
+Every worker (one or many) is served with the same uvicorn options, whatever the caller asks:
+- no `proxy_headers`: uvicorn's own reading of X-Forwarded-For/-Proto believes them from
+  127.0.0.1 unless told otherwise, so anyone behind a proxy on the same host (or a tunnel) could
+  pick their address and scheme; the app reads them itself, only from VOCSVC_TRUSTED_PROXIES
+  (`vocsvc.security.middleware.ClientAddressMiddleware`);
+- a protocol with header and body deadlines and a header cap (`vocsvc.security.connection`);
+- the idle keep-alive timeout, VOCSVC_KEEP_ALIVE_SECONDS.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ from typing import Any
 
 import uvicorn
 
+from vocsvc.config import get_settings
+from vocsvc.security.connection import GuardedHttpToolsProtocol
+
 logger = logging.getLogger("vocsvc.serve")
 _spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no state shared by fork
 STOP_TIMEOUT_S = 30  # a worker first writes the answers it has already accepted
@@ -28,12 +39,20 @@ STOP_TIMEOUT_S = 30  # a worker first writes the answers it has already accepted
 
 def run(app: str, host: str, port: int, workers: int, **options: Any) -> int:
     """Serve the app factory `app` ("module:function") until a signal stops it; the exit code."""
-    options = {"factory": True, "log_level": "info", **options}
+    options = {"factory": True, "log_level": "info", **options, **_guarded_options()}
     if workers <= 1 or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return 0
     _listening_socket(host, port).close()  # a port taken by something else fails here, at once
     return _Supervisor(app, host, port, workers, options).run()
+
+
+def _guarded_options() -> dict[str, Any]:
+    return {
+        "proxy_headers": False,
+        "http": GuardedHttpToolsProtocol,
+        "timeout_keep_alive": get_settings().keep_alive_seconds,
+    }
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:

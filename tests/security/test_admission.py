@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.types import Message, Receive, Scope, Send
 
 from tests.support import override_sessions
 from vocsvc.app import create_app
@@ -18,6 +20,7 @@ from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade
 from vocsvc.models import Response
+from vocsvc.security.admission import AdmissionMiddleware
 
 CLIENTS = 90  # over twice AnyIO's 40 request threads
 
@@ -55,3 +58,39 @@ def test_answers_beyond_the_thread_pool_all_commit(tmp_path: Path, limit: int) -
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Response)) == CLIENTS
     engine.dispose()
+
+
+def test_a_request_takes_its_slot_only_once_its_body_is_in() -> None:
+    # One slot; a client that sent its headers and stalls its body must not hold it.
+    stalled_forever = anyio.Event()
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    admission = AdmissionMiddleware(route, limit=1)
+    posted = [(b"content-length", b"1000")]
+
+    async def stalled_body() -> Message:
+        await stalled_forever.wait()
+        return {"type": "http.disconnect"}
+
+    async def whole_body() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def run() -> list[Message]:
+        sent: list[Message] = []
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(admission, {"type": "http", "headers": posted}, stalled_body, send)
+            await anyio.sleep(0.01)
+            with anyio.fail_after(5):
+                await admission({"type": "http", "headers": posted}, whole_body, send)
+            stalled_forever.set()  # the stalled client leaves: nothing is sent to it
+        return sent
+
+    assert [m.get("status") for m in anyio.run(run)] == [204, None]

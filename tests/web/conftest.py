@@ -64,7 +64,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Demo data (the `vocsvc demo` loader) in a temp SQLite file, served by uvicorn."""
+    """Demo data (the `vocsvc demo` loader) in a temp SQLite file, served by `vocsvc serve`."""
     db_path = tmp_path_factory.mktemp("web") / "web.db"
     env = {
         **os.environ,
@@ -79,10 +79,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         raise RuntimeError(f"`vocsvc demo` failed ({done.returncode}):\n{done.stderr[-4000:]}")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "uvicorn", "vocsvc.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
+    # Served as in production, with vocsvc's uvicorn options (plain uvicorn believes
+    # X-Forwarded-For/-Proto from 127.0.0.1).
+    command = [sys.executable, "-m", "vocsvc", "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
     try:
         _wait_until_up(url, process)

@@ -249,34 +249,52 @@ class RateLimitMiddleware:
 
 async def _target_from_body(receive: Receive) -> tuple[tuple[str, str], Receive]:
     """Read the whole body (the size limit sits outside), find journey and touchpoint, replay it."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return ("?", "?"), _replay([message], receive)
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    body = b"".join(chunks)
+    body, receive = await read_body(receive)
     target = ("?", "?")
     try:
-        data = json.loads(body)
+        data = json.loads(body) if body is not None else None
     except ValueError:
         data = None
     if isinstance(data, dict):
         journey, touchpoint = data.get("journey"), data.get("touchpoint")
         if isinstance(journey, str) and isinstance(touchpoint, str):
             target = (journey[:64], touchpoint[:64])
-    replayed: Message = {"type": "http.request", "body": body, "more_body": False}
-    return target, _replay([replayed], receive)
+    return target, receive
 
 
-def _replay(messages: list[Message], receive: Receive) -> Receive:
-    pending = list(messages)
+def has_body(scope: Scope) -> bool:
+    """Whether the request's headers announce a body (a Content-Length above 0, or chunks)."""
+    for key, value in scope.get("headers", ()):
+        if key == b"content-length":
+            return bytes(value).strip() not in (b"0", b"")
+        if key == b"transfer-encoding":
+            return True
+    return False
+
+
+async def read_body(receive: Receive) -> tuple[bytes | None, Receive]:
+    """Read the request's whole body: (it, or None when the client left first; a `receive` that
+    hands it on, as one message, before whatever the server says next)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None, _replay(message, receive)
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    if len(chunks) == 1:  # nearly always: the whole body in one message, handed on as it came
+        return chunks[0], _replay(message, receive)
+    body = b"".join(chunks)
+    return body, _replay({"type": "http.request", "body": body, "more_body": False}, receive)
+
+
+def _replay(first: Message, receive: Receive) -> Receive:
+    pending = [first]
 
     async def replay() -> Message:
         if pending:
-            return pending.pop(0)
+            return pending.pop()
         return await receive()
 
     return replay
