@@ -82,7 +82,11 @@ def test_middling_answers_are_neutral_opinions(analyzer: TextAnalyzer, text: str
         "暂无",
         "。",
         "/",
+        "暂时没什么想说的",
+        "本人无意见",
         "请问会员卡怎么办？",
+        "运维费用怎么计算？按人天还是按年？",
+        "我想知道怎么注销手机银行",
         "希望增加停车位",
         "[手机号]",
     ],
@@ -93,6 +97,12 @@ def test_questions_suggestions_and_empty_answers_have_no_opinion(
     result = one(analyzer, text)
     assert (result.label, result.opinion, result.p_positive) == ("neutral", False, 0.5)
     assert result.aspects == ()
+
+
+def test_no_problem_is_praise_not_an_empty_answer(analyzer: TextAnalyzer) -> None:
+    for text in ("没问题", "没毛病", "没有不满意的地方"):
+        result = one(analyzer, text)
+        assert (result.label, result.opinion) == ("positive", True), text
 
 
 def test_a_suggestion_that_carries_a_complaint_is_a_negative_opinion(

@@ -143,7 +143,9 @@ class CommentView:
     @classmethod
     def of(cls, prepared: str) -> CommentView:
         clauses = tuple(split_clauses(prepared))
-        return cls(prepared, clauses, tuple(asks_only(c.text) for c in clauses))
+        # The question mark after a clause is part of what it says (split_clauses drops it).
+        asks = tuple(asks_only(prepared[c.start : c.end + 1]) for c in clauses)
+        return cls(prepared, clauses, asks)
 
     @property
     def only_asks(self) -> bool:
