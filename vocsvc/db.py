@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vocsvc.config import get_settings
 
 SQLITE_BUSY_TIMEOUT_S = 30
+log = logging.getLogger(__name__)
 
 
 def build_engine(url: str) -> Engine:
@@ -27,7 +29,7 @@ def build_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database))
         # Enough pooled connections for the request thread pool: no connect + PRAGMAs per request.
         engine = create_engine(
             url,
@@ -46,6 +48,19 @@ def build_engine(url: str) -> Engine:
     event.listen(engine, "checkin", ping.mark_used)
     event.listen(engine, "checkout", ping.checkout)
     return engine
+
+
+def _create_private(database: Path) -> None:
+    """Create a new SQLite file readable by this user only (its folder too, if new).
+
+    SQLite gives the -wal and -shm files the database file's permissions, so they follow.
+    """
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if database.stat().st_mode & 0o077:
+            log.warning("%s can be read by other users: run `chmod 600 %s`", database, database)
 
 
 class _PingWhenIdle:
