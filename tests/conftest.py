@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +28,15 @@ from vocsvc.migrate import upgrade
 from vocsvc.process_cache import forget_all
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's session signing key lives in a temporary folder, not in the checkout's var/."""
+    if "VOCSVC_KEY_FILE" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="vocsvc-keys-")
+        os.environ["VOCSVC_KEY_FILE"] = str(Path(folder) / "session.key")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+        get_settings.cache_clear()
 
 
 def _test_database_url(tmp_dir: Path) -> str:

@@ -27,6 +27,7 @@ from vocsvc.access_log import hide_query_values
 from vocsvc.alerts.endpoints import router as alerts_router
 from vocsvc.analytics.endpoints import router as analytics_router
 from vocsvc.assessments.endpoints import router as assessments_router
+from vocsvc.auth.endpoints import router as keys_router
 from vocsvc.cases.endpoints import router as cases_router
 from vocsvc.config import Settings, get_settings
 from vocsvc.db import SessionDep
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cases_router,
         alerts_router,
         webhooks_router,
+        keys_router,
     )
     for router in routers:
         app.include_router(router)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -11,6 +13,8 @@ from vocsvc.config import Settings
 from vocsvc.db import get_sessionmaker
 from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.migrate import upgrade
+
+log = logging.getLogger(__name__)
 
 
 def is_sqlite(url: str) -> bool:
@@ -28,4 +32,5 @@ def prepare_database(settings: Settings, *, migrate: bool | None = None) -> None
 
 
 def register_admin_key(session: Session, plain: str) -> None:
-    ensure_key(session, "bootstrap admin (VOCSVC_ADMIN_KEY)", Role.admin, plain)
+    if ensure_key(session, "bootstrap admin (VOCSVC_ADMIN_KEY)", Role.admin, plain) is None:
+        log.warning("VOCSVC_ADMIN_KEY names a revoked key; it stays revoked: set a new one")

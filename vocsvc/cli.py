@@ -16,8 +16,15 @@ Handler = Callable[[argparse.Namespace], int]
 def _serve(args: argparse.Namespace) -> int:
     from vocsvc import serve
     from vocsvc.bootstrap import prepare_database
+    from vocsvc.installation.keyfile import KeyFileError
+    from vocsvc.installation.service import session_signing_key
 
     prepare_database(get_settings())
+    try:
+        session_signing_key()  # the key file is created (or refused) before any worker starts
+    except KeyFileError as error:
+        print(error, file=sys.stderr)
+        return 2
     return serve.run("vocsvc.app:create_app", args.host, args.port, args.workers)
 
 
@@ -28,20 +35,6 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     upgrade(get_settings().database_url, args.revision)
     prepare_database(get_settings(), migrate=False)  # backfills the analytics rollup if needed
     print(f"database at revision {args.revision}")
-    return 0
-
-
-def _keys_create(args: argparse.Namespace) -> int:
-    from vocsvc.auth.keys import Role
-    from vocsvc.auth.service import create_key
-    from vocsvc.bootstrap import prepare_database
-    from vocsvc.db import get_sessionmaker
-
-    prepare_database(get_settings())
-    with get_sessionmaker()() as session, session.begin():
-        record, plain = create_key(session, args.name, Role(args.role))
-    print(plain)
-    print(f"created {record.role} key '{record.name}' (shown once; store it now)", file=sys.stderr)
     return 0
 
 
@@ -130,16 +123,6 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("revision", nargs="?", default="head")
     up.set_defaults(handler=_db_upgrade)
 
-    keys = sub.add_parser("keys", help="API keys").add_subparsers(
-        dest="keys_command", required=True
-    )
-    create = keys.add_parser("create", help="issue a key and print it once")
-    create.add_argument("--name", required=True)
-    create.add_argument(
-        "--role", choices=["viewer", "assessor", "manager", "admin"], default="viewer"
-    )
-    create.set_defaults(handler=_keys_create)
-
     journeys = sub.add_parser("journeys", help="journey definitions").add_subparsers(
         dest="journeys_command", required=True
     )
@@ -168,9 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _domain_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from vocsvc.auth import cli as auth_cli
+    from vocsvc.bootstrap import prepare_database
     from vocsvc.sentiment import cli as sentiment_cli
     from vocsvc.text import cli as text_cli
 
+    auth_cli.register(sub, lambda: prepare_database(get_settings()))
     sentiment_cli.register(text_cli.register(sub))
 
 

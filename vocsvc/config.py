@@ -24,7 +24,12 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     # Respondent identifiers are stored only as HMAC-SHA256 under this secret; when unset, a
     # random secret is generated once and kept in the database so hashes stay comparable.
+    # Dashboard sessions are signed with a key derived from it, or, when unset, from key_file.
     secret_key: str | None = None
+    # Where the dashboard session signing key is kept when secret_key is unset (never in the
+    # database); by default next to the SQLite file, else var/vocsvc.session-key. Created 0600
+    # on first use; see vocsvc/installation/keyfile.py.
+    key_file: Path | None = None
     surveys_dir: Path = REPO_ROOT / "surveys"
     sentiment_backend: str = "own"
     max_body_bytes: int = 2_000_000

@@ -89,6 +89,22 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class DashboardSession(Base):
+    """One dashboard sign-in; it ends at sign-out, when its key is revoked, or when it expires.
+
+    The cookie naming it is signed with a key kept outside the database (vocsvc.auth.sessions),
+    so nothing in this table is enough to present a session.
+    """
+
+    __tablename__ = "dashboard_sessions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class Journey(Base):
     __tablename__ = "journeys"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vocsvc.auth.sessions import COOKIE_NAME, LIFETIME_SECONDS, issue_token
-from vocsvc.models import ApiKey, utcnow
+from vocsvc.models import ApiKey, DashboardSession, utcnow
 
 Headers = dict[str, dict[str, str]]
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -94,13 +94,17 @@ def test_cookie_cannot_write_from_another_site(client: TestClient, keys: Headers
 
 
 def tampered(token: str) -> list[str]:
-    key_id, expires, mac = token.split(".")
+    session_id, mac = token.split(".")
     flipped = mac[:-1] + ("A" if mac[-1] != "A" else "B")
     return [
-        f"{key_id}.{expires}.{flipped}",
-        f"{int(key_id) + 1}.{expires}.{mac}",
-        f"{key_id}.{int(expires) + 3600}.{mac}",
-        f"{key_id}.{expires}",
+        f"{session_id}.{flipped}",
+        f"{int(session_id) + 1}.{mac}",
+        f"{int(session_id) - 1}.{mac}",
+        f"{session_id}.{mac}.{mac}",
+        f"{session_id}.",
+        session_id,
+        f"{session_id}.{mac[:-1]}%",
+        f"{'9' * 30}.{mac}",
         "not-a-token",
         plain_token_like := "voc_" + "x" * 40,
         plain_token_like + ".1.2",
@@ -124,9 +128,8 @@ def test_tampered_or_foreign_cookies_are_rejected(
 
 
 def test_expired_cookie_is_rejected(client: TestClient, keys: Headers, session: Session) -> None:
-    old = issue_token(
-        session, key_record(session, "viewer"), now=time.time() - LIFETIME_SECONDS - 1
-    )
+    started = utcnow() - timedelta(seconds=LIFETIME_SECONDS + 1)
+    old = issue_token(session, key_record(session, "viewer"), now=started)
     session.commit()
     client.cookies.set(COOKIE_NAME, old)
     reply = client.get("/v1/journeys")
@@ -157,6 +160,33 @@ def test_sign_out_clears_the_cookie(client: TestClient, keys: Headers) -> None:
     assert reply.headers["set-cookie"].startswith(f'{COOKIE_NAME}="";')
     assert "max-age=0" in reply.headers["set-cookie"].lower()
     assert client.get("/v1/journeys").status_code == 401
+
+
+def test_sign_out_ends_the_session_on_the_server(
+    client: TestClient, keys: Headers, session: Session
+) -> None:
+    sign_in(client, plain_key(keys, "viewer"))
+    cookie = client.cookies[COOKIE_NAME]
+    client.post("/dashboard/sign-out", follow_redirects=False)
+    client.cookies.set(COOKIE_NAME, cookie)  # a copy kept from before the sign-out, replayed
+    reply = client.get("/v1/journeys")
+    assert reply.status_code == 401 and "sign in again" in reply.json()["message"]
+    assert client.get("/dashboard", follow_redirects=False).status_code == 303
+    record = session.get(DashboardSession, int(cookie.split(".")[0]))
+    assert record is not None and record.ended_at is not None
+    # Another sign-in starts a new session; the old cookie stays dead.
+    client.cookies.clear()
+    sign_in(client, plain_key(keys, "viewer"))
+    assert client.get("/v1/journeys").status_code == 200
+    client.cookies.clear()
+    client.cookies.set(COOKIE_NAME, cookie)
+    assert client.get("/v1/journeys").status_code == 401
+
+
+def test_sign_out_from_another_site_ends_nothing(client: TestClient, keys: Headers) -> None:
+    sign_in(client, plain_key(keys, "viewer"))
+    client.post("/dashboard/sign-out", headers={"Origin": "https://evil.example"})
+    assert client.get("/v1/journeys").status_code == 200
 
 
 def test_sign_in_from_another_site_is_refused(client: TestClient, keys: Headers) -> None:

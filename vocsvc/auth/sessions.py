@@ -1,8 +1,10 @@
-"""Dashboard sessions: a signed cookie naming an API key, never the key itself.
+"""Dashboard sessions: a server-side record per sign-in, named by a signed cookie.
 
-The token is `<key id>.<expiry>.<mac>`; the MAC is HMAC-SHA256 over the id, the expiry and the
-key's stored hash, under the installation's session signing key. Revoking the API key ends its
-sessions; so does changing the installation secret.
+The cookie is `<session id>.<mac>`, never the API key; the MAC is HMAC-SHA256 over the session
+id and its key's id and stored hash, under the session signing key, which is kept outside the
+database (`vocsvc.installation.service.session_signing_key`): a copy of the database has every
+record but cannot sign a cookie for one. A session ends when it expires, at sign-out and when
+its key is revoked; from then on its cookie is refused.
 """
 
 from __future__ import annotations
@@ -10,39 +12,67 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import time
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from vocsvc.auth.repository import DashboardSessionRepository
 from vocsvc.installation.service import session_signing_key
-from vocsvc.models import ApiKey
+from vocsvc.models import ApiKey, DashboardSession, utcnow
 
 COOKIE_NAME = "vocsvc_session"
 LIFETIME_SECONDS = 12 * 3600
+_MAX_TOKEN_CHARS = 100
 
 
-def _mac(signing_key: bytes, key_id: int, expires: int, key_hash: str) -> str:
-    message = f"{key_id}.{expires}.{key_hash}".encode()
-    digest = hmac.new(signing_key, message, hashlib.sha256).digest()
+def _mac(session_id: int, key: ApiKey) -> str:
+    message = f"{session_id}.{key.id}.{key.key_hash}".encode()
+    digest = hmac.new(session_signing_key(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def issue_token(session: Session, key: ApiKey, now: float | None = None) -> str:
-    """A session token for `key`, valid for LIFETIME_SECONDS."""
-    expires = int(now if now is not None else time.time()) + LIFETIME_SECONDS
-    return f"{key.id}.{expires}.{_mac(session_signing_key(session), key.id, expires, key.key_hash)}"
+def issue_token(session: Session, key: ApiKey, now: datetime | None = None) -> str:
+    """Start a dashboard session for `key` (valid for LIFETIME_SECONDS); its cookie value."""
+    started = now or utcnow()
+    record = DashboardSessionRepository(session).add(
+        DashboardSession(
+            key_id=key.id,
+            created_at=started,
+            expires_at=started + timedelta(seconds=LIFETIME_SECONDS),
+        )
+    )
+    return f"{record.id}.{_mac(record.id, key)}"
 
 
-def key_for_token(session: Session, token: str, now: float | None = None) -> ApiKey | None:
-    """The active API key a valid, unexpired token names; None for anything else."""
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit() or len(token) > 200:
+def _verified(session: Session, token: str) -> tuple[DashboardSession, ApiKey] | None:
+    """The session a token names, if its MAC is right (live or not)."""
+    session_id, _, mac = token.partition(".")
+    if len(token) > _MAX_TOKEN_CHARS or not (session_id.isascii() and session_id.isdigit()):
         return None
-    key_id, expires = int(parts[0]), int(parts[1])
-    if expires <= (now if now is not None else time.time()):
+    if len(session_id) > 18:  # beyond any id a 64-bit column holds
         return None
-    key = session.get(ApiKey, key_id)
-    if key is None or key.revoked_at is not None:
+    found = DashboardSessionRepository(session).with_key(int(session_id))
+    if found is None:
         return None
-    expected = _mac(session_signing_key(session), key_id, expires, key.key_hash)
-    return key if hmac.compare_digest(expected.encode(), parts[2].encode()) else None
+    expected = _mac(found[0].id, found[1]).encode()
+    return found if hmac.compare_digest(expected, mac.encode("utf-8", "replace")) else None
+
+
+def key_for_token(session: Session, token: str) -> ApiKey | None:
+    """The active API key of the live session a valid token names; None for anything else."""
+    found = _verified(session, token)
+    if found is None:
+        return None
+    record, key = found
+    live = record.ended_at is None and record.expires_at > utcnow()
+    return key if live and key.revoked_at is None else None
+
+
+def end_session(session: Session, token: str) -> bool:
+    """Sign-out: end the session a valid token names; False if there is none to end."""
+    found = _verified(session, token)
+    if found is None or found[0].ended_at is not None:
+        return False
+    found[0].ended_at = utcnow()
+    session.flush()
+    return True

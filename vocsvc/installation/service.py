@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from vocsvc.config import get_settings
+from vocsvc.config import DEFAULT_SQLITE_PATH, Settings, get_settings
+from vocsvc.installation import keyfile
 from vocsvc.installation.repository import InstallationRepository
 
 # Names in the instance_secrets table.
@@ -19,9 +24,10 @@ from vocsvc.installation.repository import InstallationRepository
 GENERATED_SECRET = "respondent_hash_key"  # noqa: S105 - a row's name, not a secret
 ROLLUP_TIMEZONE = "rollup_timezone"
 
-_SESSION_PURPOSE = b"vocsvc dashboard session v1"
+_SESSION_PURPOSE = b"vocsvc dashboard session v2"
 _ROLLUP_ZONE_READ = "vocsvc.rollup_timezone"
 _GENERATED_HERE = "vocsvc.installation_secret_generated"
+log = logging.getLogger(__name__)
 _known_secrets: dict[str, str] = {}
 _known_secrets_lock = threading.Lock()
 
@@ -31,10 +37,40 @@ def respondent_hash_key(session: Session) -> str:
     return _installation_secret(session)
 
 
-def session_signing_key(session: Session) -> bytes:
-    """The key dashboard session tokens are signed with, derived from the installation secret."""
-    secret = _installation_secret(session).encode()
-    return hmac.new(secret, _SESSION_PURPOSE, hashlib.sha256).digest()
+def session_signing_key(settings: Settings | None = None) -> bytes:
+    """The key dashboard session cookies are signed with; never kept in or read from the database.
+
+    Derived from VOCSVC_SECRET_KEY when set, else from the key file (created on first use), so a
+    copy of the database, which holds the generated secret, cannot sign a session.
+    """
+    settings = settings or get_settings()
+    return _signing_key(settings.secret_key or None, session_key_file(settings))
+
+
+def session_key_file(settings: Settings) -> Path:
+    """VOCSVC_KEY_FILE, else `<database>.session-key` next to a SQLite file, else var/."""
+    if settings.key_file is not None:
+        return settings.key_file
+    url = make_url(settings.database_url)
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    path = Path(database) if database and database != ":memory:" else DEFAULT_SQLITE_PATH
+    # Not `vocsvc.db.session-key`: a backup of `vocsvc.db*` must not take the key along.
+    return path.with_suffix(".session-key")
+
+
+@functools.lru_cache(maxsize=8)
+def _signing_key(configured: str | None, key_file: Path) -> bytes:
+    if configured:
+        if len(configured) < keyfile.MIN_SECRET_CHARS:
+            log.warning(
+                "VOCSVC_SECRET_KEY is shorter than %d characters: respondent hashes in a copy "
+                "of the database let it be guessed; use e.g. `openssl rand -hex 32`",
+                keyfile.MIN_SECRET_CHARS,
+            )
+        secret = configured
+    else:
+        secret = keyfile.read_or_create(key_file)
+    return hmac.new(secret.encode(), _SESSION_PURPOSE, hashlib.sha256).digest()
 
 
 def hash_respondent(key: str, respondent: str | None) -> str | None:

@@ -1,4 +1,5 @@
-"""The CX dashboard: sign-in with an API key (a signed session cookie), the page, its settings."""
+"""The CX dashboard: sign-in with an API key (a server-side session named by a signed cookie),
+sign-out, the page, its settings."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Cookie, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from vocsvc.analytics.bands import SCORE_BANDS, describe
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.auth.service import verify_key
-from vocsvc.auth.sessions import COOKIE_NAME, LIFETIME_SECONDS, issue_token, key_for_token
+from vocsvc.auth.sessions import (
+    COOKIE_NAME,
+    LIFETIME_SECONDS,
+    end_session,
+    issue_token,
+    key_for_token,
+)
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.gaps.quadrants import QUADRANTS
@@ -59,14 +68,15 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
         return render(request, "sign_in.html", {"error": "请求来源不正确。"}, status_code=403)
     form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
     plain = (form.get("key") or [""])[0].strip()
-    key = verify_key(session, plain) if plain else None
-    if key is None:
+    # The database work (a write: the session's row) runs off the event loop.
+    token = await run_in_threadpool(_start_session, session, plain) if plain else None
+    if token is None:
         error = "API 密钥无效或已被吊销，请检查后重试。" if plain else "请输入 API 密钥。"
         return render(request, "sign_in.html", {"error": error}, status_code=401)
     response = _redirect(str(request.url_for("dashboard")))
     response.set_cookie(
         COOKIE_NAME,
-        issue_token(session, key),
+        token,
         max_age=LIFETIME_SECONDS,
         path="/",
         httponly=True,
@@ -76,10 +86,19 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     return response
 
 
+def _start_session(session: Session, plain: str) -> str | None:
+    """A new session's cookie value for a valid key; None for anything else."""
+    key = verify_key(session, plain)
+    return None if key is None else issue_token(session, key)
+
+
 @router.post("/sign-out")
-def sign_out(request: Request) -> Response:
+def sign_out(request: Request, session: SessionDep, token: SessionCookie = None) -> Response:
+    """End the session on the server (its cookie is refused from now on) and drop the cookie."""
     response = _redirect(str(request.url_for("sign_in_page")))
     if _same_origin(request):
+        if token:
+            end_session(session, token)
         response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="lax")
     return response
 
