@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,18 +23,10 @@ SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def build_engine(url: str) -> Engine:
-    """Create an engine with the per-dialect settings vocsvc relies on."""
+    """Create an engine with the per-dialect settings vocsvc relies on (for writing)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        # Enough pooled connections for the request thread pool: no connect + PRAGMAs per request.
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-            pool_size=40,
-            max_overflow=40,
-        )
+        engine = _sqlite_engine(url)
         gate = _SQLiteWriteGate(parsed.database)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", gate.begin)
@@ -46,6 +38,41 @@ def build_engine(url: str) -> Engine:
     event.listen(engine, "checkin", ping.mark_used)
     event.listen(engine, "checkout", ping.checkout)
     return engine
+
+
+def build_read_engine(url: str) -> Engine | None:
+    """An engine for reads that must not wait for writers; None: the write engine will do.
+
+    On SQLite every transaction of `build_engine`'s engine takes the write gate. A WAL reader
+    needs no lock a writer waits for, so reads (GET requests, exports, analytics) get their
+    own connections: `query_only` (a write through them is an error, not a surprise lock) and
+    a plain deferred BEGIN, so each read transaction sees one snapshot. PostgreSQL readers
+    never block writers: the one engine serves both.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or _in_memory(parsed.database):
+        return None
+    engine = _sqlite_engine(url)
+    event.listen(engine, "connect", _sqlite_read_pragmas)
+    event.listen(engine, "begin", _begin_deferred)
+    return engine
+
+
+def _in_memory(database: str | None) -> bool:
+    return not database or database == ":memory:"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if not _in_memory(database):
+        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+    # Enough pooled connections for the request thread pool: no connect + PRAGMAs per request.
+    return create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+        pool_size=40,
+        max_overflow=40,
+    )
 
 
 class _PingWhenIdle:
@@ -90,6 +117,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def _begin_deferred(connection: Any) -> None:
+    # Takes no lock until the first read, and then only a WAL snapshot: writers go on.
+    connection.exec_driver_sql("BEGIN")
+
+
 class _SQLiteWriteGate:
     """One SQLite transaction at a time, queued on locks instead of SQLite's sleeps.
 
@@ -108,7 +145,7 @@ class _SQLiteWriteGate:
 
     def __init__(self, database: str | None) -> None:
         self.lock = threading.Lock()
-        self.path = f"{database}-writer" if database and database != ":memory:" else None
+        self.path = None if _in_memory(database) else f"{database}-writer"
         self._fd: int | None = None
 
     def begin(self, connection: Any) -> None:
@@ -164,6 +201,13 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+@lru_cache
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite they never wait for (or hold up) a writer."""
+    engine = build_read_engine(get_settings().database_url) or get_engine()
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
@@ -185,16 +229,36 @@ def committing(open_session: Callable[[], AbstractContextManager[Session]]) -> U
 
 
 unit_of_work = committing(lambda: get_sessionmaker()())  # a Session closes when its block ends
+read_unit = committing(lambda: get_read_sessionmaker()())
+
+# HTTP's safe methods: their routes only read, so their sessions never take the write gate.
+READ_METHODS = frozenset({"GET", "HEAD"})
+_READS_ONLY = "vocsvc.reads_only"
 
 
-def get_session() -> Iterator[Session]:
-    """Yield a session and commit once when the request handler returns without error."""
-    with unit_of_work() as session:
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield the request's session and commit once when the handler returns without error.
+
+    A GET or HEAD request, or a route marked `ReadsOnly`, gets a read session (see
+    `build_read_engine`); every other request a session that may write.
+    """
+    reads_only = request.method in READ_METHODS or request.scope.get(_READS_ONLY, False)
+    with (read_unit if reads_only else unit_of_work)() as session:
         yield session
 
 
 # scope="function" commits before the response is sent: an acknowledged answer is already stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _mark_reads_only(request: Request) -> None:
+    request.scope[_READS_ONLY] = True
+
+
+# For a route's `dependencies=[ReadsOnly]`, resolved before its other dependencies: a POST that
+# only reads (scoring texts), or one that writes through its own `UnitOfWorkDep` (an import,
+# checked before it takes the write gate). Its SessionDep, the key check's too, only reads.
+ReadsOnly = Depends(_mark_reads_only)
 
 
 async def get_unit_of_work() -> UnitOfWork:
@@ -209,8 +273,8 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
 
 
 def get_stream_session() -> Iterator[Session]:
-    """A read-only session that lives until a streamed response has been sent."""
-    session = get_sessionmaker()()
+    """A read session that lives until a streamed response has been sent."""
+    session = get_read_sessionmaker()()
     try:
         yield session
     finally:

@@ -10,13 +10,16 @@ resolved first: one bad row refuses all, before any of its comments is scored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from vocsvc.config import get_settings
+from vocsvc.db import UnitOfWork
 from vocsvc.errors import InvalidInput, Problem, VocError, summary
 from vocsvc.ingest.after_store import after_store
 from vocsvc.ingest.enrich import Enriched, enrich_comments
@@ -27,14 +30,17 @@ from vocsvc.ingest.resolve import (
     comment_fits,
     resolve,
 )
+from vocsvc.ingest.schemas import IMPORT_CHUNK_ROWS, ImportRow
 from vocsvc.installation.service import hash_respondent, respondent_hash_key
-from vocsvc.journeys.snapshots import Catalog
+from vocsvc.journeys.snapshots import Catalog, TouchpointSnapshot
 from vocsvc.models import utcnow
 from vocsvc.responses.agreement import text_and_scores_disagree
 from vocsvc.responses.records import NewResponse, StoredResponse
 from vocsvc.responses.repository import ResponseRepository
 from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
 from vocsvc.security.origins import CallerOrigin, check_origin
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -144,48 +150,94 @@ def _insert_public(
     return stored
 
 
-def import_bulk(session: Session, items: Sequence[ImportedResponseIn | list[Problem]]) -> int:
-    """Store all rows or none; the error lists every bad row with its index and reasons."""
-    catalog = Catalog(session)
-    catalog.load({item.journey for item in items if not isinstance(item, list)})
-    now = utcnow()
-    tz = get_settings().tz
-    bad: list[dict[str, object]] = []
-    accepted: list[tuple[Resolved, datetime]] = []
-    for index, item in enumerate(items):
-        if isinstance(item, list):
-            bad.append({"index": index, "errors": [p.to_dict() for p in item]})
-            continue
-        submitted_at = item.submitted_at
-        if submitted_at.tzinfo is None:  # naive times in imports are local to the service zone
-            submitted_at = submitted_at.replace(tzinfo=tz)
-        resolved, problems = resolve(item, clean_comment(item.comment), catalog)
-        future = check_submitted_at(submitted_at, now)
-        if future:
-            problems.append(future)
-        if resolved is None or problems:
-            bad.append({"index": index, "errors": [p.to_dict() for p in problems]})
-        else:
-            accepted.append((resolved, submitted_at))
+def import_bulk(
+    session: Session, rows: Iterable[ImportRow], *, write: UnitOfWork | None = None
+) -> int:
+    """Store all rows or none; the error lists every bad row with its index and reasons.
+
+    Every row is checked, then the rows are redacted and scored, `IMPORT_CHUNK_ROWS` at a time
+    on `session`, keeping only the records to insert; then inserted chunk by chunk in one
+    transaction: `write`'s when given (on SQLite the write gate is held only while inserting),
+    else `session`'s.
+    """
+    accepted, total, bad = _check_imported_rows(Catalog(session), rows)
     if bad:
         raise InvalidInput(
-            f"{len(bad)} of {len(items)} rows are invalid; nothing was stored", details=bad
+            f"{len(bad)} of {total} rows are invalid; nothing was stored", details=bad
         )
-    enriched = enrich_comments([r.comment for r, _ in accepted])
-    hash_key = respondent_hash_key(session)
-    new = [
-        _new_response(r, e, hash_key, "import", at, now, None)
-        for (r, at), e in zip(accepted, enriched, strict=True)
-    ]
-    repo = ResponseRepository(session)
-    ids = repo.insert_many(new)
-    stored = [
-        StoredResponse(i, response, r.touchpoint)
-        for i, response, (r, _) in zip(ids, new, accepted, strict=True)
-    ]
-    repo.insert_aspects(stored)
-    after_store(session, stored)
+    if write is None:
+        hash_key = respondent_hash_key(session)
+    else:
+        # Its own short transaction: it may create the installation secret (a write).
+        with write() as writing:
+            hash_key = respondent_hash_key(writing)
+    now = utcnow()
+    new: list[tuple[NewResponse, TouchpointSnapshot]] = []
+    for part in _chunks(accepted, IMPORT_CHUNK_ROWS):
+        enriched = enrich_comments([r.comment for r, _ in part])
+        for (r, at), e in zip(part, enriched, strict=True):
+            new.append((_new_response(r, e, hash_key, "import", at, now, None), r.touchpoint))
+    del accepted  # the resolved rows are no longer needed while inserting
+    if write is None:
+        _insert_imported(session, new)
+    else:
+        with write() as writing:
+            _insert_imported(writing, new)
     return len(new)
+
+
+def _check_imported_rows(
+    catalog: Catalog, rows: Iterable[ImportRow]
+) -> tuple[list[tuple[Resolved, datetime]], int, list[dict[str, object]]]:
+    """The valid rows resolved, how many rows there were, and every bad row's problems."""
+    now = utcnow()
+    tz = get_settings().tz
+    accepted: list[tuple[Resolved, datetime]] = []
+    bad: list[dict[str, object]] = []
+    total = 0
+    for chunk in _chunks(rows, IMPORT_CHUNK_ROWS):
+        catalog.load({item.journey for item in chunk if not isinstance(item, list)})
+        for item in chunk:
+            index, total = total, total + 1
+            checked = item if isinstance(item, list) else _check_imported(item, catalog, now, tz)
+            if isinstance(checked, list):
+                bad.append({"index": index, "errors": [p.to_dict() for p in checked]})
+            elif not bad:  # once a row is bad nothing is stored: only the errors still count
+                accepted.append(checked)
+    return accepted, total, bad
+
+
+def _check_imported(
+    item: ImportedResponseIn, catalog: Catalog, now: datetime, tz: tzinfo
+) -> tuple[Resolved, datetime] | list[Problem]:
+    submitted_at = item.submitted_at
+    if submitted_at.tzinfo is None:  # naive times in imports are local to the service zone
+        submitted_at = submitted_at.replace(tzinfo=tz)
+    resolved, problems = resolve(item, clean_comment(item.comment), catalog)
+    future = check_submitted_at(submitted_at, now)
+    if future:
+        problems.append(future)
+    if resolved is None or problems:
+        return problems
+    return resolved, submitted_at
+
+
+def _insert_imported(
+    session: Session, new: Sequence[tuple[NewResponse, TouchpointSnapshot]]
+) -> None:
+    repo = ResponseRepository(session)
+    for part in _chunks(new, IMPORT_CHUNK_ROWS):
+        ids = repo.insert_many([response for response, _ in part])
+        stored = [StoredResponse(i, r, tp) for i, (r, tp) in zip(ids, part, strict=True)]
+        repo.insert_aspects(stored)
+        after_store(session, stored)
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[tuple[_T, ...]]:
+    """`items` in tuples of `size` (the last may be shorter): itertools.batched before 3.12."""
+    iterator = iter(items)
+    while chunk := tuple(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _new_response(
