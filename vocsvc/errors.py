@@ -70,6 +70,23 @@ class Conflict(VocError):
     code = "conflict"
 
 
+class IdempotencyKeyReused(Conflict):
+    """An Idempotency-Key sent again with an answer other than the one stored under it."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this Idempotency-Key was already used for a different answer; the answer sent now"
+            " was not stored (send a new key for a new answer)"
+        )
+
+
+class InvalidIdempotencyKey(VocError):
+    status_code = 400
+    code = "invalid_idempotency_key"
+
+
 class InvalidInput(VocError):
     """Input that parsed but breaks a rule; details list every problem found."""
 

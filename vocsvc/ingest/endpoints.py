@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from vocsvc.auth.dependencies import AdminKey
 from vocsvc.db import ReadsOnly, SessionDep, UnitOfWorkDep
-from vocsvc.errors import InvalidInput, MalformedJSON, pydantic_problems
+from vocsvc.errors import InvalidIdempotencyKey, InvalidInput, MalformedJSON, pydantic_problems
 from vocsvc.ingest import pipeline
 from vocsvc.ingest.csv_import import parse_import_csv
 from vocsvc.ingest.schemas import MAX_IMPORT_ROWS, ImportRow, ImportRows
@@ -40,13 +40,21 @@ async def submit_response(
 
     A journey with `allowed_origins` takes answers from browsers only on those origins (403).
     """
-    answer = pipeline.PublicAnswer(item, idempotency_key, caller_origin(request))
+    answer = pipeline.PublicAnswer(item, _checked_key(idempotency_key), caller_origin(request))
     try:
         submitted = await get_answer_writer().submit(answer, unit_of_work)
     except OriginNotAllowed:
         refuse_cors(request)
         raise
     return CreatedOut(id=submitted.id)
+
+
+def _checked_key(key: str | None) -> str | None:
+    # An empty header is no key (some clients send one when unset); blanks are a client's bug
+    # that would otherwise silently turn idempotency off.
+    if key and not key.strip():
+        raise InvalidIdempotencyKey("Idempotency-Key must not be blank: send a key or none")
+    return key
 
 
 BULK_BODY_DOC: dict[str, Any] = {

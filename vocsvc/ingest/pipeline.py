@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from vocsvc.config import get_settings
 from vocsvc.db import UnitOfWork
-from vocsvc.errors import InvalidInput, Problem, VocError, summary
+from vocsvc.errors import IdempotencyKeyReused, InvalidInput, Problem, VocError, summary
 from vocsvc.ingest.after_store import after_store
 from vocsvc.ingest.enrich import Enriched, enrich_comments
+from vocsvc.ingest.idempotency import answer_hash, is_replay
 from vocsvc.ingest.resolve import (
     Resolved,
     check_submitted_at,
@@ -35,7 +36,7 @@ from vocsvc.installation.service import hash_respondent, respondent_hash_key
 from vocsvc.journeys.snapshots import Catalog, TouchpointSnapshot
 from vocsvc.models import utcnow
 from vocsvc.responses.agreement import text_and_scores_disagree
-from vocsvc.responses.records import NewResponse, StoredResponse
+from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
 from vocsvc.responses.repository import ResponseRepository
 from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
 from vocsvc.security.origins import CallerOrigin, check_origin
@@ -63,8 +64,11 @@ def submit_public_batch(
 ) -> list[Submitted | Exception]:
     """Store answers in the session's transaction; each bad answer gets its own error, alone.
 
-    A replayed Idempotency-Key (earlier, or twice in this batch) is answered with the first
-    answer's id, even when the replay would no longer pass the survey's checks.
+    An Idempotency-Key sent again (earlier, or twice in this batch) with the same answer gets
+    the first answer's id, even when that answer would no longer pass the survey's checks (a
+    retry across a change of the survey). With another answer, an invalid one gets its
+    validation error and a valid one is refused (IdempotencyKeyReused): nothing is dropped
+    silently. See vocsvc/ingest/idempotency.py for what counts as the same answer.
     """
     comments = [clean_comment(a.item.comment) for a in answers]
     enriched = enrich_comments([c if comment_fits(c) else None for c in comments])
@@ -78,19 +82,33 @@ def submit_public_batch(
             valid[index] = (_resolve_public(answer, comments[index], catalog), enriched[index])
         except VocError as error:  # this answer fails, the batch goes on
             results[index] = error
+    hash_key = respondent_hash_key(session)  # read once a process, then remembered
+    hashes = {
+        i: answer_hash(
+            answer.item,
+            enriched[i].comment if comment_fits(comments[i]) else comments[i],
+            hash_respondent(hash_key, answer.item.respondent),
+        )
+        for i, answer in enumerate(answers)
+        if keys[i]
+    }
     repo = ResponseRepository(session)
     # Only refused answers are looked up before inserting: replays among the valid ones are
     # found by the insert itself (ON CONFLICT), so a batch without errors costs no look-up.
     refused = [k for k, r in zip(keys, results, strict=True) if k and isinstance(r, InvalidInput)]
-    replayed = repo.ids_for_idempotency_keys(refused)
+    first = repo.answers_for_idempotency_keys(refused)
     for index, key in enumerate(keys):
-        if key in replayed and isinstance(results[index], InvalidInput):
-            results[index] = Submitted(replayed[key], created=False)
+        refusal = results[index]
+        if (
+            key in first
+            and isinstance(refusal, InvalidInput)
+            and is_replay(first[key], hashes[index])
+        ):
+            results[index] = Submitted(first[key].id, created=False)
     if valid:
-        hash_key = respondent_hash_key(session)
         now = utcnow()
         new = {
-            i: _new_response(r, e, hash_key, "public", now, now, keys[i])
+            i: _new_response(r, e, hash_key, "public", now, now, keys[i], hashes.get(i))
             for i, (r, e) in valid.items()
         }
         stored = _insert_public(repo, new, {i: r for i, (r, _) in valid.items()}, results)
@@ -131,23 +149,32 @@ def _insert_public(
     new_ids = repo.insert_public([response for _, response in inserts])
     # Keys already taken: replays of answers stored earlier (or racing in on another connection).
     taken = [r.idempotency_key for (_, r), i in zip(inserts, new_ids, strict=True) if i is None]
-    first_ids = repo.ids_for_idempotency_keys([k for k in taken if k is not None])
+    first = repo.answers_for_idempotency_keys([k for k in taken if k is not None])
     stored: list[StoredResponse] = []
     for (index, response), new_id in zip(inserts, new_ids, strict=True):
         key = response.idempotency_key
         if new_id is not None:
             results[index] = Submitted(new_id, created=True)
             stored.append(StoredResponse(new_id, response, resolved[index].touchpoint))
-        elif key is not None and key in first_ids:
-            results[index] = Submitted(first_ids[key], created=False)
+        elif key is not None and key in first:
+            results[index] = _replayed(first[key], response.answer_hash)
         else:
             results[index] = RuntimeError("an answer was neither stored nor found under its key")
     for index, first_index in repeats:
-        first = results[first_index]
-        results[index] = (
-            Submitted(first.id, created=False) if isinstance(first, Submitted) else first
-        )
+        earlier = results[first_index]
+        if new[index].answer_hash != new[first_index].answer_hash:
+            results[index] = IdempotencyKeyReused()
+        elif isinstance(earlier, Submitted):
+            results[index] = Submitted(earlier.id, created=False)
+        else:
+            results[index] = earlier
     return stored
+
+
+def _replayed(first: KeyedAnswer, hashed: str | None) -> Submitted | IdempotencyKeyReused:
+    if hashed is not None and is_replay(first, hashed):
+        return Submitted(first.id, created=False)
+    return IdempotencyKeyReused()
 
 
 def import_bulk(
@@ -248,6 +275,7 @@ def _new_response(
     submitted_at: datetime,
     received_at: datetime,
     idempotency_key: str | None,
+    answer_hash: str | None = None,
 ) -> NewResponse:
     tp = resolved.touchpoint
     assert tp.survey_id is not None  # resolve() takes only surveyed touchpoints
@@ -276,5 +304,6 @@ def _new_response(
         submitted_at=submitted_at,
         received_at=received_at,
         idempotency_key=idempotency_key,
+        answer_hash=answer_hash,
         aspects=reading.aspects if reading else (),
     )

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import Response, ResponseAspect, Stage, SurveyVersion, Touchpoint
-from vocsvc.responses.records import NewResponse, StoredResponse
+from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
 from vocsvc.sqlutil import insert_for_dialect
 
 
@@ -27,7 +27,7 @@ class ResponseFilter:
     channel: str | None = None
 
 
-_IDS_FOR_KEYS = select(Response.idempotency_key, Response.id).where(
+_ANSWERS_FOR_KEYS = select(Response.idempotency_key, Response.id, Response.answer_hash).where(
     Response.idempotency_key.in_(bindparam("keys", expanding=True))
 )
 
@@ -36,12 +36,12 @@ class ResponseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def ids_for_idempotency_keys(self, keys: Collection[str]) -> dict[str, int]:
-        """{key: id} of the answers already stored under any of `keys`."""
+    def answers_for_idempotency_keys(self, keys: Collection[str]) -> dict[str, KeyedAnswer]:
+        """{key: the answer stored under it} for those of `keys` already used."""
         if not keys:
             return {}
-        rows = self.session.connection().execute(_IDS_FOR_KEYS, {"keys": sorted(keys)})
-        return {str(key): int(i) for key, i in rows}
+        rows = self.session.connection().execute(_ANSWERS_FOR_KEYS, {"keys": sorted(keys)})
+        return {str(key): KeyedAnswer(int(i), hashed) for key, i, hashed in rows}
 
     def insert_public(self, responses: Sequence[NewResponse]) -> list[int | None]:
         """Insert answers (idempotency keys unique among them) in at most two statements; each
