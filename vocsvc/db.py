@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import Dialect, make_url
@@ -20,6 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from vocsvc.config import get_settings
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# How long a request waits for a new PostgreSQL connection before it is answered 503 (the
+# driver's own default is to wait for the operating system: minutes, when a host is gone).
+PG_CONNECT_TIMEOUT_S = 5
 
 
 def build_engine(url: str) -> Engine:
@@ -32,7 +37,10 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "begin", gate.begin)
         event.listen(engine, "checkin", gate.checkin)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20)
+    connect_args = (
+        {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    )
+    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
     ping = _PingWhenIdle(engine.dialect)
     event.listen(engine, "connect", ping.mark_used)
     event.listen(engine, "checkin", ping.mark_used)
@@ -102,6 +110,42 @@ class _PingWhenIdle:
         except self.dialect.loaded_dbapi.Error as error:
             # The pool discards this connection and checks out (or opens) another.
             raise exc.DisconnectionError("dead pooled connection") from error
+
+
+# SQLSTATE classes of PostgreSQL's unavailability, what /healthz and a 503 say about them. A
+# deadlock or a serialization failure is not one: the answer writer retries those answers alone.
+_PG_UNAVAILABLE = {
+    "08": "the connection to the database failed",
+    "53": "the database is out of resources",
+    "57": "the database is shutting down, starting or cancelled the statement",
+}
+_SQLITE_UNAVAILABLE = {
+    "database is locked": "the database is busy",
+    "unable to open database file": "the database file cannot be opened",
+    "disk I/O error": "the database file cannot be read or written",
+}
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why the database cannot serve a request now (a retry later may work), or None when
+    `error` is not that kind of failure. Says nothing of hosts, ports or SQL."""
+    if isinstance(error, exc.TimeoutError):  # the pool had no connection to hand out
+        return "every database connection is in use"
+    if isinstance(error, exc.DisconnectionError):
+        return "the connection to the database was lost"
+    if not isinstance(error, exc.DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return "the connection to the database was lost"
+    original = error.orig
+    if isinstance(original, psycopg.OperationalError | psycopg.InterfaceError):
+        if original.sqlstate is None:  # no server answered: refused, timed out, closed
+            return "the database cannot be reached"
+        return _PG_UNAVAILABLE.get(original.sqlstate[:2])
+    if isinstance(original, sqlite3.OperationalError):
+        found = (why for text, why in _SQLITE_UNAVAILABLE.items() if text in str(original))
+        return next(found, None)
+    return None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

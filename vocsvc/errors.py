@@ -37,6 +37,7 @@ class VocError(Exception):
 
     status_code = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -111,3 +112,19 @@ class TooManyRequests(VocError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DatabaseUnavailable(VocError):
+    """The database cannot serve the request now (down, restarting, unreachable, busy).
+
+    Nothing was acknowledged: a client retries later, with the same Idempotency-Key.
+    """
+
+    status_code = 503
+    code = "database_unavailable"
+    # A restart or a failover takes seconds; sooner would only add load while it recovers.
+    retry_after = 5
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the database is unavailable ({reason}); retry later")
+        self.reason = reason
