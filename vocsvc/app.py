@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from psycopg.errors import NumericValueOutOfRange
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
@@ -30,8 +30,8 @@ from vocsvc.assessments.endpoints import router as assessments_router
 from vocsvc.auth.endpoints import router as keys_router
 from vocsvc.cases.endpoints import router as cases_router
 from vocsvc.config import Settings, get_settings
-from vocsvc.db import SessionDep
-from vocsvc.errors import TooManyRequests, VocError
+from vocsvc.db import SessionDep, unavailable_reason
+from vocsvc.errors import DatabaseUnavailable, VocError
 from vocsvc.gaps.endpoints import router as gaps_router
 from vocsvc.ingest.endpoints import public_router as ingest_public
 from vocsvc.ingest.endpoints import router as ingest_router
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"], response_model=Health)
     def healthz(session: SessionDep) -> Health:
-        """200 when the database answers."""
+        """200 when the database answers; else 503 saying why, with Retry-After."""
         session.execute(text("SELECT 1"))
         return Health(status="ok")
 
@@ -160,10 +160,19 @@ def _limiter(per_minute: int) -> RateLimiter | None:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(VocError)
     async def voc_error(_request: Request, error: VocError) -> JSONResponse:
-        headers = (
-            {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else None
-        )
-        return JSONResponse(error.to_dict(), status_code=error.status_code, headers=headers)
+        return _voc_error_response(error)
+
+    # The database down, restarting or unreachable: 503 with Retry-After, and the connection
+    # kept (an error only the catch-all below handles is re-raised to uvicorn, which then
+    # closes the client's connection). Any other database error is still a 500.
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, error: SQLAlchemyError) -> JSONResponse:
+        reason = unavailable_reason(error)
+        if reason is None:
+            raise error
+        log.warning("database unavailable on %s %s: %s (%s)", request.method, request.url.path,
+                    reason, type(error.__cause__ or error).__name__)  # fmt: skip
+        return _voc_error_response(DatabaseUnavailable(reason))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -207,6 +216,11 @@ def _install_error_handlers(app: FastAPI) -> None:
                   exc_info=error)  # fmt: skip
         body = {"error": "internal_error", "message": f"internal error (reference {reference})"}
         return JSONResponse(body, status_code=500)
+
+
+def _voc_error_response(error: VocError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return JSONResponse(error.to_dict(), status_code=error.status_code, headers=headers)
 
 
 def _out_of_range() -> JSONResponse:

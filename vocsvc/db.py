@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends
+import psycopg
+from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,27 +24,27 @@ from vocsvc.config import get_settings
 
 SQLITE_BUSY_TIMEOUT_S = 30
 log = logging.getLogger(__name__)
+# How long a request waits for a new PostgreSQL connection before it is answered 503 (the
+# driver's own default is to wait for the operating system: minutes, when a host is gone).
+PG_CONNECT_TIMEOUT_S = 5
 
 
 def build_engine(url: str) -> Engine:
-    """Create an engine with the per-dialect settings vocsvc relies on."""
+    """Create an engine with the per-dialect settings vocsvc relies on (for writing)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            _create_private(Path(parsed.database))
-        # Enough pooled connections for the request thread pool: no connect + PRAGMAs per request.
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-            pool_size=40,
-            max_overflow=40,
-        )
+        if not _in_memory(parsed.database):
+            _create_private(Path(str(parsed.database)))
+        engine = _sqlite_engine(url)
         gate = _SQLiteWriteGate(parsed.database)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", gate.begin)
         event.listen(engine, "checkin", gate.checkin)
         return engine
-    engine = create_engine(url, pool_size=10, max_overflow=20)
+    connect_args = (
+        {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+    )
+    engine = create_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args)
     ping = _PingWhenIdle(engine.dialect)
     event.listen(engine, "connect", ping.mark_used)
     event.listen(engine, "checkin", ping.mark_used)
@@ -61,6 +63,41 @@ def _create_private(database: Path) -> None:
     except FileExistsError:
         if database.stat().st_mode & 0o077:
             log.warning("%s can be read by other users: run `chmod 600 %s`", database, database)
+
+
+def build_read_engine(url: str) -> Engine | None:
+    """An engine for reads that must not wait for writers; None: the write engine will do.
+
+    On SQLite every transaction of `build_engine`'s engine takes the write gate. A WAL reader
+    needs no lock a writer waits for, so reads (GET requests, exports, analytics) get their
+    own connections: `query_only` (a write through them is an error, not a surprise lock) and
+    a plain deferred BEGIN, so each read transaction sees one snapshot. PostgreSQL readers
+    never block writers: the one engine serves both.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or _in_memory(parsed.database):
+        return None
+    engine = _sqlite_engine(url)
+    event.listen(engine, "connect", _sqlite_read_pragmas)
+    event.listen(engine, "begin", _begin_deferred)
+    return engine
+
+
+def _in_memory(database: str | None) -> bool:
+    return not database or database == ":memory:"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if not _in_memory(database):
+        Path(str(database)).parent.mkdir(parents=True, exist_ok=True)
+    # Enough pooled connections for the request thread pool: no connect + PRAGMAs per request.
+    return create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+        pool_size=40,
+        max_overflow=40,
+    )
 
 
 class _PingWhenIdle:
@@ -92,6 +129,42 @@ class _PingWhenIdle:
             raise exc.DisconnectionError("dead pooled connection") from error
 
 
+# SQLSTATE classes of PostgreSQL's unavailability, what /healthz and a 503 say about them. A
+# deadlock or a serialization failure is not one: the answer writer retries those answers alone.
+_PG_UNAVAILABLE = {
+    "08": "the connection to the database failed",
+    "53": "the database is out of resources",
+    "57": "the database is shutting down, starting or cancelled the statement",
+}
+_SQLITE_UNAVAILABLE = {
+    "database is locked": "the database is busy",
+    "unable to open database file": "the database file cannot be opened",
+    "disk I/O error": "the database file cannot be read or written",
+}
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why the database cannot serve a request now (a retry later may work), or None when
+    `error` is not that kind of failure. Says nothing of hosts, ports or SQL."""
+    if isinstance(error, exc.TimeoutError):  # the pool had no connection to hand out
+        return "every database connection is in use"
+    if isinstance(error, exc.DisconnectionError):
+        return "the connection to the database was lost"
+    if not isinstance(error, exc.DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return "the connection to the database was lost"
+    original = error.orig
+    if isinstance(original, psycopg.OperationalError | psycopg.InterfaceError):
+        if original.sqlstate is None:  # no server answered: refused, timed out, closed
+            return "the database cannot be reached"
+        return _PG_UNAVAILABLE.get(original.sqlstate[:2])
+    if isinstance(original, sqlite3.OperationalError):
+        found = (why for text, why in _SQLITE_UNAVAILABLE.items() if text in str(original))
+        return next(found, None)
+    return None
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers (dashboard, exports) run while a survey answer is written; NORMAL sync is
     # still durable across application crashes in WAL mode, which is the failure we design for.
@@ -103,6 +176,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def _begin_deferred(connection: Any) -> None:
+    # Takes no lock until the first read, and then only a WAL snapshot: writers go on.
+    connection.exec_driver_sql("BEGIN")
 
 
 class _SQLiteWriteGate:
@@ -123,7 +206,7 @@ class _SQLiteWriteGate:
 
     def __init__(self, database: str | None) -> None:
         self.lock = threading.Lock()
-        self.path = f"{database}-writer" if database and database != ":memory:" else None
+        self.path = None if _in_memory(database) else f"{database}-writer"
         self._fd: int | None = None
 
     def begin(self, connection: Any) -> None:
@@ -179,6 +262,13 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+@lru_cache
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite they never wait for (or hold up) a writer."""
+    engine = build_read_engine(get_settings().database_url) or get_engine()
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
@@ -200,16 +290,36 @@ def committing(open_session: Callable[[], AbstractContextManager[Session]]) -> U
 
 
 unit_of_work = committing(lambda: get_sessionmaker()())  # a Session closes when its block ends
+read_unit = committing(lambda: get_read_sessionmaker()())
+
+# HTTP's safe methods: their routes only read, so their sessions never take the write gate.
+READ_METHODS = frozenset({"GET", "HEAD"})
+_READS_ONLY = "vocsvc.reads_only"
 
 
-def get_session() -> Iterator[Session]:
-    """Yield a session and commit once when the request handler returns without error."""
-    with unit_of_work() as session:
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield the request's session and commit once when the handler returns without error.
+
+    A GET or HEAD request, or a route marked `ReadsOnly`, gets a read session (see
+    `build_read_engine`); every other request a session that may write.
+    """
+    reads_only = request.method in READ_METHODS or request.scope.get(_READS_ONLY, False)
+    with (read_unit if reads_only else unit_of_work)() as session:
         yield session
 
 
 # scope="function" commits before the response is sent: an acknowledged answer is already stored.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _mark_reads_only(request: Request) -> None:
+    request.scope[_READS_ONLY] = True
+
+
+# For a route's `dependencies=[ReadsOnly]`, resolved before its other dependencies: a POST that
+# only reads (scoring texts), or one that writes through its own `UnitOfWorkDep` (an import,
+# checked before it takes the write gate). Its SessionDep, the key check's too, only reads.
+ReadsOnly = Depends(_mark_reads_only)
 
 
 async def get_unit_of_work() -> UnitOfWork:
@@ -224,8 +334,8 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
 
 
 def get_stream_session() -> Iterator[Session]:
-    """A read-only session that lives until a streamed response has been sent."""
-    session = get_sessionmaker()()
+    """A read session that lives until a streamed response has been sent."""
+    session = get_read_sessionmaker()()
     try:
         yield session
     finally:

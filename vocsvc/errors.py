@@ -37,6 +37,7 @@ class VocError(Exception):
 
     status_code = 400
     code = "bad_request"
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -70,6 +71,23 @@ class Conflict(VocError):
     code = "conflict"
 
 
+class IdempotencyKeyReused(Conflict):
+    """An Idempotency-Key sent again with an answer other than the one stored under it."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this Idempotency-Key was already used for a different answer; the answer sent now"
+            " was not stored (send a new key for a new answer)"
+        )
+
+
+class InvalidIdempotencyKey(VocError):
+    status_code = 400
+    code = "invalid_idempotency_key"
+
+
 class InvalidInput(VocError):
     """Input that parsed but breaks a rule; details list every problem found."""
 
@@ -94,3 +112,19 @@ class TooManyRequests(VocError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DatabaseUnavailable(VocError):
+    """The database cannot serve the request now (down, restarting, unreachable, busy).
+
+    Nothing was acknowledged: a client retries later, with the same Idempotency-Key.
+    """
+
+    status_code = 503
+    code = "database_unavailable"
+    # A restart or a failover takes seconds; sooner would only add load while it recovers.
+    retry_after = 5
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the database is unavailable ({reason}); retry later")
+        self.reason = reason

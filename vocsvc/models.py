@@ -207,6 +207,9 @@ class Response(Base):
     submitted_at: Mapped[datetime] = mapped_column()
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(128), default=None, unique=True)
+    # SHA-256 of the answer as stored (vocsvc/ingest/idempotency.py), kept with its key: a
+    # replay of the key with another answer is refused. None for answers without a key.
+    answer_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     sentiment: Mapped[float | None] = mapped_column(Float, default=None)
     sentiment_label: Mapped[str | None] = mapped_column(String(16), default=None)  # 3 classes
     sentiment_model: Mapped[str | None] = mapped_column(String(64), default=None)

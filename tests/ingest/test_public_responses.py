@@ -164,3 +164,62 @@ def test_acknowledgement_comes_after_commit(
     monkeypatch.setattr(session, "commit", failing_commit)
     response = client.post("/v1/public/responses", json=answer(nps=9))
     assert response.status_code == 500
+
+
+def test_a_key_replayed_with_another_answer_is_refused_and_nothing_is_dropped_silently(
+    client: TestClient, session: Session, retail: str
+) -> None:
+    headers = {"Idempotency-Key": "k-bound"}
+    first = client.post("/v1/public/responses", json=answer(nps=8, comment="很好"), headers=headers)
+    # The same answer written otherwise (key order, spaces the schema strips): the first id.
+    same = {"comment": "很好", "touchpoint": " checkout", "nps": 8, "journey": "retail"}
+    again = client.post("/v1/public/responses", json=same, headers=headers)
+    other = client.post("/v1/public/responses", json=answer(nps=2, comment="很好"), headers=headers)
+    assert first.status_code == 201 and again.status_code == 201, again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert other.status_code == 409, other.text
+    assert other.json()["error"] == "idempotency_key_reused"
+    assert "different answer" in other.json()["message"]
+    assert stored(session) == 1
+    assert session.get(Response, first.json()["id"]).nps == 8  # type: ignore[union-attr]
+
+
+def test_an_invalid_answer_under_a_used_key_is_refused_as_invalid(
+    client: TestClient, session: Session, retail: str
+) -> None:
+    headers = {"Idempotency-Key": "k-then-invalid"}
+    first = client.post("/v1/public/responses", json=answer(nps=8), headers=headers)
+    invalid = client.post("/v1/public/responses", json=answer(nps=11), headers=headers)
+    assert first.status_code == 201
+    assert invalid.status_code == 422, invalid.text  # validation first: not the first id
+    assert invalid.json()["details"][0]["field"] == "nps"
+    assert stored(session) == 1
+
+
+def test_two_answers_under_one_key_in_one_batch(session: Session, retail: str) -> None:
+    from vocsvc.errors import Conflict
+    from vocsvc.ingest.pipeline import PublicAnswer, Submitted, submit_public_batch
+    from vocsvc.responses.schemas import PublicResponseIn
+
+    def keyed(nps: int) -> PublicAnswer:
+        return PublicAnswer(PublicResponseIn.model_validate(answer(nps=nps)), "k-batch")
+
+    first, repeat, other = submit_public_batch(session, [keyed(6), keyed(6), keyed(7)])
+    assert isinstance(first, Submitted) and first.created
+    assert repeat == Submitted(first.id, created=False)
+    assert isinstance(other, Conflict)
+    assert stored(session) == 1
+
+
+@pytest.mark.parametrize("key", [" ", " \t "])
+def test_a_blank_idempotency_key_is_refused(
+    client: TestClient, session: Session, retail: str, key: str
+) -> None:
+    # Over a socket the HTTP parser strips spaces and tabs (the key arrives as "", no key);
+    # what it keeps, e.g. a no-break space, is refused the same way.
+    reply = client.post(
+        "/v1/public/responses", json=answer(nps=8), headers={"Idempotency-Key": key}
+    )
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"] == "invalid_idempotency_key"
+    assert stored(session) == 0

@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
 from vocsvc.errors import Problem, pydantic_problems
+from vocsvc.ingest.schemas import ImportRows
 from vocsvc.responses.records import SCORE_FIELDS
 from vocsvc.responses.schemas import ImportedResponseIn
 
 
-def parse_import_csv(text: str) -> list[ImportedResponseIn | list[Problem]]:
-    """Parse CSV rows (header names as in the JSON form); a bad row becomes its problems."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+def parse_import_csv(text: str) -> ImportRows:
+    """The CSV's rows (header names as in the JSON form), counted now and parsed as they are
+    read: a bad row becomes its problems."""
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(_lines(text))
     if not reader.fieldnames:
-        return [[Problem("(csv)", "empty file: expected a header line")]]
+        return ImportRows.of([[Problem("(csv)", "empty file: expected a header line")]])
     unknown = set(reader.fieldnames) - set(ImportedResponseIn.model_fields)
     if unknown:
-        return [[Problem("(header)", f"unknown columns: {sorted(unknown)}")]]
-    rows: list[ImportedResponseIn | list[Problem]] = []
-    for raw in reader:
-        rows.append(_parse_row(raw))
-    return rows
+        return ImportRows.of([[Problem("(header)", f"unknown columns: {sorted(unknown)}")]])
+    # Counting is one pass of the C parser (DictReader skips blank lines, so does this count):
+    # an import over the limit is refused before any row is validated.
+    records = sum(1 for record in csv.reader(_lines(text)) if record) - 1
+    return ImportRows(records, (_parse_row(raw) for raw in reader))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text`, ends kept, split on "\n" as io.StringIO does, without its copy of
+    the whole body (four bytes a character)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
 
 
 def _parse_row(raw: dict[str, Any]) -> ImportedResponseIn | list[Problem]:

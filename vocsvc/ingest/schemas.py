@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import field_serializer
 
+from vocsvc.errors import Problem
 from vocsvc.responses.records import StoredResponse
-from vocsvc.responses.schemas import AnswerOut, AspectOut
+from vocsvc.responses.schemas import AnswerOut, AspectOut, ImportedResponseIn
 
 # One import request: enough for a quarter of a large store's paper surveys, small enough to
-# validate, score and insert in one transaction.
+# insert in one transaction (on SQLite other writers wait for that insert).
 MAX_IMPORT_ROWS = 50_000
+# Rows validated, scored or inserted at a time: what an import holds beyond its compact
+# records (pydantic models, the scoring model's features, a statement's parameters).
+IMPORT_CHUNK_ROWS = 1_000
+
+ImportRow = ImportedResponseIn | list[Problem]  # a row as parsed, or what is wrong with it
+
+
+@dataclass(frozen=True)
+class ImportRows:
+    """An import's rows, counted up front and parsed as they are read."""
+
+    count: int
+    rows: Iterable[ImportRow]
+
+    @classmethod
+    def of(cls, rows: Sequence[ImportRow]) -> ImportRows:
+        return cls(len(rows), rows)
 
 
 class ResponseCreatedEvent(AnswerOut):

@@ -7,7 +7,9 @@ once per answer. Nobody waits for a batch to fill: a lone answer is written at o
 future is resolved only after its batch committed, so a 201 still means "stored". A batch that
 fails as a whole (a database error) is tried once more, whole: on a new connection if the
 database dropped the old one, with fresh copies of journeys and webhooks (vocsvc.process_cache).
-If it fails again, it is retried answer by answer, so one bad answer fails alone.
+If it fails again, it is retried answer by answer, so one bad answer fails alone, unless the
+database itself is unavailable: then every answer of the batch gets that error (a 503, nothing
+acknowledged).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vocsvc import process_cache
-from vocsvc.db import UnitOfWork
+from vocsvc.db import UnitOfWork, unavailable_reason
 from vocsvc.ingest.pipeline import PublicAnswer, Submitted, submit_public_batch
 
 MAX_BATCH = 64
@@ -116,11 +118,13 @@ class AnswerWriter:
                 process_cache.forget_all()
                 self._write(jobs, retry_whole=False)
                 return
-            if len(jobs) > 1:
+            # The database itself failing (down, unreachable) fails every answer alike: trying
+            # each alone would only make each wait for its own connection attempt.
+            if len(jobs) > 1 and unavailable_reason(error) is None:
                 for job in jobs:  # find the answer that failed; the others are stored
                     self._write([job], retry_whole=False)
                 return
-            results = [error]  # the request's error handler logs it
+            results = [error] * len(jobs)  # the request's error handler logs it
         except BaseException as error:  # never leave a customer's request waiting forever
             _settle(jobs, [error] * len(jobs))
             raise

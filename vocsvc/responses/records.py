@@ -37,6 +37,7 @@ class NewResponse:
     submitted_at: datetime
     received_at: datetime
     idempotency_key: str | None = None
+    answer_hash: str | None = None  # with the key: what it was first used for
     aspects: tuple[AspectMention, ...] = ()  # rows of their own (response_aspects)
 
     def values(self) -> dict[str, Any]:
@@ -47,6 +48,14 @@ class NewResponse:
         """The answer to one scored question (nps, csat, ces, importance), or None."""
         value: int | None = getattr(self, metric)
         return value
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedAnswer:
+    """The answer stored under an Idempotency-Key: its id and the hash it was stored with."""
+
+    id: int
+    answer_hash: str | None  # None: stored before answers were hashed (migration 0007)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from vocsvc.auth.dependencies import ViewerKey
+from vocsvc.db import ReadsOnly
 from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
 from vocsvc.responses.schemas import AspectOut
 from vocsvc.sentiment.service import OWN, analyze_texts, current_model_version, score_texts
 
-router = APIRouter(prefix="/v1/text", tags=["text"])
+# Scoring reads nothing but the caller's key: no write transaction (on SQLite the write gate)
+# is held while up to a thousand texts are read.
+router = APIRouter(prefix="/v1/text", tags=["text"], dependencies=[ReadsOnly])
 
 
 MAX_TEXTS = 1000
