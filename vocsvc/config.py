@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     # Strict-Transport-Security max-age in seconds; 0 sends no HSTS header (serve HTTPS first).
     hsts_seconds: int = 0
+    # Webhook receivers on loopback, private, link-local (cloud metadata) or other non-public
+    # addresses are refused, when registered and on every connection; true allows them.
+    webhook_allow_private: bool = False
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     # Requests in flight per process (the rest queue): below the 40 request threads and the
     # database pool (30 connections on PostgreSQL); see vocsvc/security/admission.py.
