@@ -10,7 +10,7 @@ from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.errors import InvalidInput
-from vocsvc.periods import invalid_period, parse_period
+from vocsvc.periods import comparable_period
 from vocsvc.reviews.schemas import ReviewOut
 from vocsvc.reviews.service import get_review
 
@@ -29,9 +29,7 @@ def get_report(
     label, _, fmt = report.partition(".")
     if fmt not in ("", "json", "html"):
         raise InvalidInput(f"unknown report format '.{fmt}': use .json or .html")
-    with invalid_period("report"):
-        period = parse_period(label, get_settings().tz)
-        period.previous()  # the review compares with it
+    period = comparable_period(label, get_settings().tz, "report")
     review = get_review(session, journey_view(session, journey), period)
     if fmt == "html":
         return HTMLResponse(review.html)
