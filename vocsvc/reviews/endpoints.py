@@ -13,6 +13,7 @@ from vocsvc.errors import InvalidInput
 from vocsvc.periods import comparable_period
 from vocsvc.reviews.schemas import ReviewOut
 from vocsvc.reviews.service import get_review
+from vocsvc.web.security import document_headers
 
 router = APIRouter(prefix="/v1/journeys/{journey}", tags=["reviews"])
 
@@ -32,5 +33,5 @@ def get_report(
     period = comparable_period(label, get_settings().tz, "report")
     review = get_review(session, journey_view(session, journey), period)
     if fmt == "html":
-        return HTMLResponse(review.html)
+        return HTMLResponse(review.html, headers=document_headers())
     return ReviewOut(**dict(review.content), snapshot=review.snapshot)
