@@ -41,6 +41,7 @@ from vocsvc.responses.endpoints import router as responses_router
 from vocsvc.reviews.endpoints import router as reviews_router
 from vocsvc.security.admission import AdmissionMiddleware
 from vocsvc.security.hosts import PUBLIC_URL
+from vocsvc.security.json_keys import DuplicateKeyMiddleware
 from vocsvc.security.middleware import (
     BodySizeLimitMiddleware,
     ClientAddressMiddleware,
@@ -91,9 +92,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Voice-of-customer measurement along customer journeys",
     )
     app.hsts_seconds = settings.hsts_seconds
-    # add_middleware wraps: the last added runs first. Outermost first: ClientAddress,
-    # CORSRefusal, CORS, BodySizeLimit, RateLimit, Admission; the routes then see real client
-    # addresses, and refused requests never queue for admission.
+    # add_middleware wraps: the last added runs first. Outermost first: TrustedHost,
+    # ClientAddress, CORSRefusal, CORS, BodySizeLimit, RateLimit, Admission, DuplicateKey; the
+    # routes then see real client addresses, and refused requests never queue for admission.
+    app.add_middleware(DuplicateKeyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(
         RateLimitMiddleware,
