@@ -76,6 +76,15 @@ def _no_copies_from_other_tests() -> None:
     forget_all()
 
 
+@pytest.fixture(autouse=True)
+def _webhooks_may_reach_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test receivers listen on 127.0.0.1, as VOCSVC_WEBHOOK_ALLOW_PRIVATE=true allows.
+
+    Tests of the refusal turn it off again (tests/webhooks/test_targets.py).
+    """
+    monkeypatch.setattr(get_settings(), "webhook_allow_private", True)
+
+
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test."""

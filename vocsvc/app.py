@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp
 
 from vocsvc import __version__
@@ -41,6 +42,8 @@ from vocsvc.journeys.endpoints import router as journeys_router
 from vocsvc.responses.endpoints import router as responses_router
 from vocsvc.reviews.endpoints import router as reviews_router
 from vocsvc.security.admission import AdmissionMiddleware
+from vocsvc.security.hosts import PUBLIC_URL
+from vocsvc.security.json_keys import DuplicateKeyMiddleware
 from vocsvc.security.middleware import (
     BodySizeLimitMiddleware,
     ClientAddressMiddleware,
@@ -93,10 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Voice-of-customer measurement along customer journeys",
     )
     app.hsts_seconds = settings.hsts_seconds
-    # add_middleware wraps: the last added runs first. Outermost first: ClientAddress,
-    # CORSRefusal, CORS, BodySizeLimit, RateLimit, Admission; the routes then see real client
-    # addresses, refused requests never queue for admission, and a request takes its admission
-    # slot only once its body is in.
+    # add_middleware wraps: the last added runs first. Outermost first: TrustedHost,
+    # ClientAddress, CORSRefusal, CORS, BodySizeLimit, RateLimit, Admission, DuplicateKey; the
+    # routes then see real client addresses, refused requests never queue for admission, and a
+    # request takes its admission slot only once its body is in.
+    app.add_middleware(DuplicateKeyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(
         RateLimitMiddleware,
@@ -113,6 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(CORSRefusalMiddleware)
     app.add_middleware(ClientAddressMiddleware, trusted_proxies=settings.trusted_proxies)
+    # Outermost: a request naming a host we do not serve (Host header poisoning of QR codes,
+    # redirects and origin checks) gets 400 before anything else runs.
+    app.add_middleware(
+        TrustedHostMiddleware, allowed_hosts=settings.accepted_hosts, www_redirect=False
+    )
+    setattr(app.state, PUBLIC_URL, settings.public_url)
     routers = (
         journeys_public,
         ingest_public,

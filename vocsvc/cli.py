@@ -68,17 +68,17 @@ def _report(args: argparse.Namespace) -> int:
     from vocsvc.analytics.readmodel import journey_view
     from vocsvc.bootstrap import prepare_database
     from vocsvc.db import get_sessionmaker
-    from vocsvc.errors import NotFound
-    from vocsvc.periods import parse_period
+    from vocsvc.errors import InvalidInput, NotFound
+    from vocsvc.periods import comparable_period
     from vocsvc.reviews.service import get_review
 
     settings = get_settings()
-    prepare_database(settings)
     try:
-        period = parse_period(args.period, settings.tz)
-    except ValueError as error:
-        print(error, file=sys.stderr)
+        period = comparable_period(args.period, settings.tz, "period")
+    except InvalidInput as error:
+        print(f"{args.period}: {error.message}", file=sys.stderr)
         return 2
+    prepare_database(settings)
     with get_sessionmaker()() as session:
         try:
             review = get_review(session, journey_view(session, args.journey), period)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vocsvc.origins import normalise_origin
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = Path("var") / "vocsvc.db"
@@ -42,6 +45,17 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     # Strict-Transport-Security max-age in seconds; 0 sends no HSTS header (serve HTTPS first).
     hsts_seconds: int = 0
+    # Webhook receivers on loopback, private, link-local (cloud metadata) or other non-public
+    # addresses are refused, when registered and on every connection; true allows them.
+    webhook_allow_private: bool = False
+    # The origin customers and staff reach us at (https://cx.example.com): QR codes, redirects
+    # and our own-origin checks use it, whatever Host a request names. Unset: requests must name
+    # one of allowed_hosts (TestClient's is "testserver"); "*" accepts any (behind a proxy that
+    # sets Host itself).
+    public_url: str | None = None
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "testserver"]
+    )
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     # Requests in flight per process (the rest queue): below the 40 request threads and the
     # database pool (30 connections on PostgreSQL); see vocsvc/security/admission.py.
@@ -72,6 +86,18 @@ class Settings(BaseSettings):
         for entry in value:
             ip_network(entry.strip(), strict=False)  # raises for a typo, at start-up
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else normalise_origin(value)
+
+    @property
+    def accepted_hosts(self) -> list[str]:
+        """Host header values served: the configured hosts and the public URL's."""
+        if self.public_url is None:
+            return self.allowed_hosts
+        return [*self.allowed_hosts, urlsplit(self.public_url).hostname or ""]
 
     @property
     def address_limit_per_minute(self) -> int:

@@ -91,3 +91,11 @@ def invalid_period(field: str) -> Iterator[None]:
         if isinstance(error, OverflowError) or "out of range" in message:
             message = "the period, or the one before it, lies outside years 1 to 9999"
         raise InvalidInput(message, details=[{"field": field, "message": message}]) from None
+
+
+def comparable_period(text: str, tz: ZoneInfo, field: str) -> Period:
+    """A period to compare with the one before it (a review): InvalidInput if either is unusable."""
+    with invalid_period(field):
+        period = parse_period(text, tz)
+        period.previous()
+    return period

@@ -16,8 +16,8 @@ from vocsvc.ingest.pipeline import PublicAnswer, Submitted, import_bulk, submit_
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.models import FollowUpCase, ResponseDailyCount, WebhookDelivery, utcnow
+from vocsvc.origins import CallerOrigin, OriginNotAllowed, check_origin
 from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
-from vocsvc.security.origins import CallerOrigin, OriginNotAllowed, check_origin
 from vocsvc.webhooks.schemas import WebhookIn
 from vocsvc.webhooks.service import create_webhook
 

@@ -64,3 +64,18 @@ def test_csv_export_streams_every_row_safely(
     formula = next(r for r in rows if r["nps"] == "2")
     assert formula["comment"].startswith("'=")
     assert client.get("/v1/journeys/retail/responses.csv").status_code == 401
+
+
+def test_a_nul_in_a_filter_is_refused_before_the_export_streams(
+    client: TestClient, keys: Headers, retail: str
+) -> None:
+    """On PostgreSQL it used to fail mid-stream: a 200 whose body stopped after the header."""
+    seed(client, keys["admin"])
+    for field in ("segment", "channel", "stage", "touchpoint"):
+        for route in ("responses.csv", "responses"):
+            reply = client.get(
+                f"/v1/journeys/retail/{route}", params={field: "fam\x00ily"}, headers=keys["viewer"]
+            )
+            assert reply.status_code == 422, (field, route, reply.text)
+            assert [d["field"] for d in reply.json()["details"]] == [field]
+            assert "NUL" in reply.json()["message"]

@@ -40,7 +40,7 @@ def test_answers_beyond_the_thread_pool_all_commit(tmp_path: Path, limit: int) -
 
     async def answer_all() -> list[int]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://voc.test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
 
             async def answer(n: int) -> int:
                 reply = await client.post(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from vocsvc.config import REPO_ROOT
 from vocsvc.models import Response
-from vocsvc.security.origins import normalise_origin, origin_allowed
+from vocsvc.origins import normalise_origin, origin_allowed
 
 SHOP = "https://shop.example.com"
 SURVEY = "/v1/public/journeys/retail/touchpoints/checkout/survey"

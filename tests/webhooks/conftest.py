@@ -34,6 +34,7 @@ class Receiver:
 
     port: int
     status: int = 200
+    reply: bytes = b"ok"  # the body it answers with
     secret: str = ""
     received: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
@@ -59,9 +60,9 @@ class Receiver:
                     )
                 )
                 self.send_response(receiver.status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.reply)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.reply)
 
             def log_message(self, *_args: Any) -> None:
                 pass

@@ -17,6 +17,7 @@ from vocsvc.auth.sessions import COOKIE_NAME, key_for_token
 from vocsvc.db import SessionDep
 from vocsvc.errors import Forbidden, Unauthorized
 from vocsvc.models import ApiKey
+from vocsvc.security.hosts import own_origin
 
 
 def _presented_key(authorization: str | None, x_api_key: str | None) -> str:
@@ -31,7 +32,7 @@ def _session_key(request: Request, session: SessionDep, token: str) -> ApiKey:
     # The cookie is SameSite=Lax; a write must also come from our own pages (CSRF defence).
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         origin = request.headers.get("origin")
-        if origin != f"{request.url.scheme}://{request.url.netloc}":
+        if origin != own_origin(request):
             raise Forbidden("a dashboard session may change data only from the dashboard itself")
     key = key_for_token(session, token)
     if key is None:

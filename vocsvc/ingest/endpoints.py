@@ -15,10 +15,10 @@ from vocsvc.ingest import pipeline
 from vocsvc.ingest.csv_import import parse_import_csv
 from vocsvc.ingest.schemas import MAX_IMPORT_ROWS, ImportRow, ImportRows
 from vocsvc.ingest.writer import get_answer_writer
+from vocsvc.origins import OriginNotAllowed
 from vocsvc.params import RawBodyDep
 from vocsvc.responses.schemas import CreatedOut, ImportedResponseIn, InsertedOut, PublicResponseIn
 from vocsvc.security.guard import caller_origin, refuse_cors
-from vocsvc.security.origins import OriginNotAllowed
 
 router = APIRouter(prefix="/v1", tags=["responses"])
 public_router = APIRouter(prefix="/v1/public", tags=["public"])

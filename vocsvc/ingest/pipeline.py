@@ -35,11 +35,11 @@ from vocsvc.ingest.schemas import IMPORT_CHUNK_ROWS, ImportRow
 from vocsvc.installation.service import hash_respondent, respondent_hash_key
 from vocsvc.journeys.snapshots import Catalog, TouchpointSnapshot
 from vocsvc.models import utcnow
+from vocsvc.origins import CallerOrigin, check_origin
 from vocsvc.responses.agreement import text_and_scores_disagree
 from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
 from vocsvc.responses.repository import ResponseRepository
 from vocsvc.responses.schemas import ImportedResponseIn, PublicResponseIn
-from vocsvc.security.origins import CallerOrigin, check_origin
 
 _T = TypeVar("_T")
 

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from vocsvc.security.origins import normalise_origin
+from vocsvc.origins import normalise_origin
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep, StreamSessionDep
+from vocsvc.errors import InvalidInput, Problem, summary
 from vocsvc.journeys.service import get_journey
 from vocsvc.models import ResponseAspect
 from vocsvc.params import PeriodDep
@@ -19,6 +20,7 @@ from vocsvc.responses.repository import ResponseFilter, ResponseRepository
 from vocsvc.responses.schemas import ResponseOut, ResponsePage
 
 router = APIRouter(prefix="/v1", tags=["responses"])
+NUL_MESSAGE = "must not contain a NUL (\\x00) character"
 
 
 def response_filter(
@@ -31,6 +33,11 @@ def response_filter(
     channel: str | None = None,
 ) -> ResponseFilter:
     """Filters shared by the listing and the CSV export."""
+    # Checked before anything streams: PostgreSQL refuses a NUL in text only when the query
+    # runs, which for the export is after the 200 and the header row were sent.
+    texts = {"stage": stage, "touchpoint": touchpoint, "segment": segment, "channel": channel}
+    if problems := [Problem(k, NUL_MESSAGE) for k, v in texts.items() if v and "\x00" in v]:
+        raise InvalidInput(summary(problems), details=[p.to_dict() for p in problems])
     return ResponseFilter(
         journey_id=get_journey(session, journey).id,
         stage_key=stage,

@@ -10,9 +10,10 @@ from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.errors import InvalidInput
-from vocsvc.periods import invalid_period, parse_period
+from vocsvc.periods import comparable_period
 from vocsvc.reviews.schemas import ReviewOut
 from vocsvc.reviews.service import get_review
+from vocsvc.web.security import document_headers
 
 router = APIRouter(prefix="/v1/journeys/{journey}", tags=["reviews"])
 
@@ -29,10 +30,8 @@ def get_report(
     label, _, fmt = report.partition(".")
     if fmt not in ("", "json", "html"):
         raise InvalidInput(f"unknown report format '.{fmt}': use .json or .html")
-    with invalid_period("report"):
-        period = parse_period(label, get_settings().tz)
-        period.previous()  # the review compares with it
+    period = comparable_period(label, get_settings().tz, "report")
     review = get_review(session, journey_view(session, journey), period)
     if fmt == "html":
-        return HTMLResponse(review.html)
+        return HTMLResponse(review.html, headers=document_headers())
     return ReviewOut(**dict(review.content), snapshot=review.snapshot)

@@ -6,15 +6,15 @@ from collections.abc import Sequence
 
 from starlette.requests import Request
 
+from vocsvc.origins import CallerOrigin, OriginNotAllowed, check_origin
+from vocsvc.security.hosts import own_origin
 from vocsvc.security.middleware import CORS_REFUSED
-from vocsvc.security.origins import CallerOrigin, OriginNotAllowed, check_origin
 
 
 def caller_origin(request: Request) -> CallerOrigin:
     """The request's Origin header and the origin this service is reached at (its hosted
     survey pages post from there)."""
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    return CallerOrigin(request.headers.get("origin"), own)
+    return CallerOrigin(request.headers.get("origin"), own_origin(request))
 
 
 def refuse_cors(request: Request) -> None:

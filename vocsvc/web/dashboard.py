@@ -27,6 +27,7 @@ from vocsvc.db import SessionDep
 from vocsvc.gaps.quadrants import QUADRANTS
 from vocsvc.gaps.schemas import QuadrantOut
 from vocsvc.periods import period_of
+from vocsvc.security.hosts import absolute_url_for, own_origin
 from vocsvc.web.schemas import DashboardSettings, ScoreBandOut, SignedInKey
 from vocsvc.web.security import html_headers
 from vocsvc.web.templating import render
@@ -44,7 +45,7 @@ def _redirect(url: str) -> RedirectResponse:
 
 def _same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
-    return origin is None or origin == f"{request.url.scheme}://{request.url.netloc}"
+    return origin is None or origin == own_origin(request)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -52,7 +53,7 @@ def dashboard(request: Request, session: SessionDep, token: SessionCookie = None
     """The dashboard page; without a valid session, the sign-in page."""
     key = key_for_token(session, token) if token else None
     if key is None:
-        return _redirect(str(request.url_for("sign_in_page")))
+        return _redirect(absolute_url_for(request, "sign_in_page"))
     return render(request, "dashboard.html", {"key_name": key.name, "role": key.role})
 
 
@@ -73,7 +74,7 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
     if token is None:
         error = "API 密钥无效或已被吊销，请检查后重试。" if plain else "请输入 API 密钥。"
         return render(request, "sign_in.html", {"error": error}, status_code=401)
-    response = _redirect(str(request.url_for("dashboard")))
+    response = _redirect(absolute_url_for(request, "dashboard"))
     response.set_cookie(
         COOKIE_NAME,
         token,
@@ -81,7 +82,7 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=own_origin(request).startswith("https:"),
     )
     return response
 
@@ -95,7 +96,7 @@ def _start_session(session: Session, plain: str) -> str | None:
 @router.post("/sign-out")
 def sign_out(request: Request, session: SessionDep, token: SessionCookie = None) -> Response:
     """End the session on the server (its cookie is refused from now on) and drop the cookie."""
-    response = _redirect(str(request.url_for("sign_in_page")))
+    response = _redirect(absolute_url_for(request, "sign_in_page"))
     if _same_origin(request):
         if token:
             end_session(session, token)

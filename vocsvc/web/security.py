@@ -14,6 +14,24 @@ _CSP = (
 )
 
 
+# A self-contained document (the quarterly review): its own inline styles and SVG, no script at
+# all, nothing fetched. Also sent inside the document, for the copy saved by `vocsvc report`.
+DOCUMENT_CSP = (
+    "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def document_headers() -> dict[str, str]:
+    """Headers for a standalone HTML document that runs no script (the quarterly review)."""
+    return {
+        "Content-Security-Policy": f"{DOCUMENT_CSP}; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
+
+
 def html_headers(*, framable: bool = False) -> dict[str, str]:
     """Headers for an HTML page; only the hosted survey may be framed (kiosks, mini-programs)."""
     ancestors = "*" if framable else "'none'"

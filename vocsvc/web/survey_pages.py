@@ -15,6 +15,7 @@ from vocsvc.errors import NotFound
 from vocsvc.journeys.schemas import PublicSurveyOut
 from vocsvc.journeys.service import public_survey
 from vocsvc.responses.schemas import LABEL_MAX_LENGTH, label_problem
+from vocsvc.security.hosts import absolute_url_for
 from vocsvc.web.templating import STATIC_DIR, render
 
 log = logging.getLogger("vocsvc.web")
@@ -80,7 +81,7 @@ def survey_qr(
     """A QR code of the hosted page's absolute URL (SVG or PNG)."""
     if _survey_or_none(session, journey, touchpoint) is None:
         raise NotFound(f"journey '{journey}' has no touchpoint '{touchpoint}'")
-    url = str(request.url_for("hosted_survey", journey=journey, touchpoint=touchpoint))
+    url = absolute_url_for(request, "hosted_survey", journey=journey, touchpoint=touchpoint)
     buffer = io.BytesIO()
     qr = segno.make(url, error="m", micro=False)
     if fmt == "svg":

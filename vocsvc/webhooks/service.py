@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from types import MappingProxyType
 from typing import Any
 
@@ -24,7 +25,8 @@ import httpx
 from sqlalchemy.orm import Session
 
 from vocsvc import process_cache
-from vocsvc.errors import Conflict, NotFound
+from vocsvc.config import get_settings
+from vocsvc.errors import Conflict, InvalidInput, NotFound, Problem
 from vocsvc.models import Webhook, WebhookAttempt, WebhookDelivery, utcnow
 from vocsvc.process_cache import ProcessCopies, engine_of, forget_on_commit
 from vocsvc.webhooks.repository import WebhookRepository
@@ -37,6 +39,7 @@ from vocsvc.webhooks.schemas import (
     WebhookOut,
 )
 from vocsvc.webhooks.signing import signature_header
+from vocsvc.webhooks.targets import PrivateTarget, check_url, transport
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +86,12 @@ def _out(webhook: Webhook) -> WebhookOut:
 
 def create_webhook(session: Session, item: WebhookIn) -> WebhookCreated:
     """Register a receiver and generate its signing secret (returned only here)."""
+    if not get_settings().webhook_allow_private:
+        try:
+            check_url(str(item.url))
+        except PrivateTarget as exc:
+            message = f"{exc}: webhooks may only target public addresses"
+            raise InvalidInput(message, details=[Problem("url", message).to_dict()]) from exc
     webhook = Webhook(
         url=str(item.url),
         events=sorted(set(item.events)),
@@ -234,9 +243,12 @@ def send(client: httpx.Client, item: Outgoing, clock: Callable[[], datetime]) ->
         reply = client.post(item.url, content=body, headers=headers)
         status_code = reply.status_code
         if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}: {reply.text[:200]}".strip()
+            error = _status_reason(status_code)
+    except PrivateTarget:
+        error = "refused: the receiver's host resolves to a non-public address"
     except Exception as exc:  # a receiver's failure of any kind is a failed attempt
-        error = f"{type(exc).__name__}: {exc}"
+        # The exception's name only: its message can quote what the receiver sent.
+        error = type(exc).__name__
     duration_ms = int((time.monotonic() - started) * 1000)
     return Outcome(item.delivery_id, item.attempt, started_at, duration_ms, status_code, error)
 
@@ -246,7 +258,11 @@ def send_all(batch: Sequence[Outgoing], clock: Callable[[], datetime]) -> list[O
     if not batch:
         return []
     with (
-        httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client,
+        httpx.Client(
+            timeout=TIMEOUT,
+            follow_redirects=False,
+            transport=transport(get_settings().webhook_allow_private),
+        ) as client,
         ThreadPoolExecutor(max_workers=min(SENDERS, len(batch))) as pool,
     ):
         return list(pool.map(lambda item: send(client, item, clock), batch))
@@ -289,6 +305,14 @@ def record_outcomes(
         first = failed[0]
         log.warning("webhooks: %d of %d attempts failed (delivery %s: %s)", len(failed),
                     len(outcomes), first.delivery_id, first.error)  # fmt: skip
+
+
+def _status_reason(status_code: int) -> str:
+    """`HTTP 503 Service Unavailable`: the standard phrase, never the receiver's body."""
+    try:
+        return f"HTTP {status_code} {HTTPStatus(status_code).phrase}"
+    except ValueError:
+        return f"HTTP {status_code}"
 
 
 def _clip(text: str | None) -> str | None:
