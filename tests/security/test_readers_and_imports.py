@@ -122,7 +122,7 @@ def test_an_export_read_slowly_holds_no_answer_up(served: Served) -> None:
     with socket.socket() as reader:
         reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         reader.connect(("127.0.0.1", port))
-        reader.sendall(b"GET /v1/journeys/retail/responses.csv HTTP/1.1\r\nHost: t\r\n"
+        reader.sendall(b"GET /v1/journeys/retail/responses.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        b"Authorization: Bearer " + ADMIN_KEY.encode() + b"\r\n\r\n")  # fmt: skip
         assert reader.recv(1024).startswith(b"HTTP/1.1 200")
         time.sleep(1)  # the export's buffers fill up and it stalls mid-stream, its read open
