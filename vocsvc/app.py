@@ -94,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="vocsvc",
         version=__version__,
         summary="Voice-of-customer measurement along customer journeys",
+        docs_url=None,  # served by vocsvc.web.api_docs, from the package instead of a CDN
+        redoc_url=None,  # ReDoc would load its script from a CDN too
     )
     app.hsts_seconds = settings.hsts_seconds
     # add_middleware wraps: the last added runs first. Outermost first: TrustedHost,
