@@ -14,6 +14,7 @@ their 不 is not counted again.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -147,7 +148,13 @@ class Hit:
     negated: bool
 
 
-def hits(text: str) -> list[Hit]:
+# A comment and its only clause, the sentiment and the aspect features, and the answers that
+# come back every day (好评, 无) all ask about the same texts: remember the recent ones.
+_cache = functools.lru_cache(maxsize=16384)
+
+
+@_cache
+def hits(text: str) -> tuple[Hit, ...]:
     """Opinion words of (normalised, simplified) text, longest match first, with negation parity."""
     out: list[Hit] = []
     negators: list[int] = []  # starts of the negators since the last sentence break
@@ -162,7 +169,7 @@ def hits(text: str) -> list[Hit]:
             a = m.start()
             parity = sum(n >= a - _NEG_WINDOW for n in negators) % 2
             out.append(Hit(a, m.end(), kind, bool(parity)))  # type: ignore[arg-type]
-    return out
+    return tuple(out)
 
 
 def starts_negated(word: str) -> bool:
@@ -202,17 +209,20 @@ _NOTHING_RE = re.compile(
 )
 
 
+@_cache
 def is_nothing(text: str) -> bool:
     """An answer that says nothing: empty, only punctuation, or 无 / 没有 / 暂无 / 不知道 ..."""
     core = _PUNCT_RE.sub("", text.lower())
     return not core or core in NOTHING or _NOTHING_RE.fullmatch(core) is not None
 
 
+@_cache
 def is_question(text: str) -> bool:
     """The clause asks something (请问, 吗, ？, 怎么办, 能不能 ...)."""
     return _QUESTION_RE.search(text) is not None
 
 
+@_cache
 def is_suggestion(text: str) -> bool:
     """The clause asks for a change (希望, 建议, 最好能, 能否 ...)."""
     return _SUGGESTION_RE.search(text) is not None
