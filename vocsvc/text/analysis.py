@@ -112,6 +112,13 @@ def _lg(p: float) -> float:
     return math.log(q / (1.0 - q))
 
 
+def _unique(texts: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
+    """The distinct texts (first-seen order) and, per input, the index of its distinct text."""
+    index: dict[str, int] = {}
+    inverse = [index.setdefault(t, len(index)) for t in texts]
+    return list(index), np.array(inverse, dtype=np.intp)
+
+
 def _rows(batch: HashedBatch) -> NDArray[np.intp]:
     return np.repeat(np.arange(batch.indptr.size - 1), np.diff(batch.indptr))
 
@@ -249,11 +256,12 @@ class TextAnalyzer:
 
     def scores(self, prepared: Sequence[str]) -> Scores:
         """Sentiment heads for already prepared texts (vocsvc.text.prepare.prepare)."""
-        batch = self.hasher.transform(prepared)
+        unique, inverse = _unique(prepared)  # a one-clause comment is also its only clause
+        batch = self.hasher.transform(unique)
         return Scores(
-            p_polar_positive=_sigmoid(_row_dot(batch, self.pol_w) + self.pol_b),
-            p_neutral=_sigmoid(_row_dot(batch, self.neu_w) + self.neu_b),
-            has_features=np.diff(batch.indptr) > 0,
+            p_polar_positive=_sigmoid(_row_dot(batch, self.pol_w) + self.pol_b)[inverse],
+            p_neutral=_sigmoid(_row_dot(batch, self.neu_w) + self.neu_b)[inverse],
+            has_features=(np.diff(batch.indptr) > 0)[inverse],
         )
 
     def overall(self, texts: Sequence[str]) -> list[tuple[Label, float, bool]]:
@@ -270,13 +278,14 @@ class TextAnalyzer:
 
     def aspect_probabilities(self, prepared: Sequence[str]) -> NDArray[np.float64]:
         """(texts, aspects) probabilities of the aspect heads."""
-        batch = self.aspect_hasher.transform(prepared)
+        unique, inverse = _unique(prepared)
+        batch = self.aspect_hasher.transform(unique)
         contrib = self.asp_w[batch.indices].astype(np.float64) * batch.values[:, None]
-        rows, n = _rows(batch), len(prepared)
+        rows, n = _rows(batch), len(unique)
         z = np.column_stack(
             [np.bincount(rows, weights=contrib[:, k], minlength=n) for k in range(len(ASPECT_KEYS))]
         )
-        return _sigmoid(z.reshape(n, len(ASPECT_KEYS)) + self.asp_b)
+        return _sigmoid(z.reshape(n, len(ASPECT_KEYS)) + self.asp_b)[inverse]
 
     def _aspects(self, p: NDArray[np.float64], eligible: list[bool]) -> list[tuple[str, ...]]:
         """Aspect keys per clause of one comment from the clauses' aspect probabilities `p`.

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vocsvc.text.lexicon import longest_first
+
 
 @dataclass(frozen=True)
 class AspectInfo:
@@ -181,23 +183,20 @@ SERVICE_NAMES: tuple[str, ...] = _t(
     "导购 保安 保洁 护士 医生 司机 乘务员 空姐 销售 顾问 工程师 营业厅 网点 大厅 办事员 接线员 "
     "话务员 管家 物业 app 客户端 小程序 系统"
 )
-SERVICE_NAMES_RE = re.compile(
-    "|".join(re.escape(t) for t in sorted(set(SERVICE_NAMES), key=lambda t: -len(t)))
-)
+SERVICE_NAMES_RE = re.compile(longest_first(SERVICE_NAMES))
 
 ASPECT_KEYS: tuple[str, ...] = tuple(a.key for a in ASPECTS)
 BY_KEY: dict[str, AspectInfo] = {a.key: a for a in ASPECTS}
 
 
-def _term_re(terms: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=lambda t: -len(t))))
-
-
-_TERM_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (a.key, _term_re(a.terms)) for a in ASPECTS
-)
+_TERM_KEYS: dict[str, tuple[str, ...]] = {
+    term: tuple(a.key for a in ASPECTS if term in a.terms) for a0 in ASPECTS for term in a0.terms
+}
+# One pass over the text; where terms overlap the longest wins (快递员 is delivery, not 快 speed).
+_TERM_RE = re.compile(longest_first(_TERM_KEYS))
 
 
 def term_hits(text: str) -> list[str]:
     """Aspect keys whose terms occur in (normalised, simplified) text, in taxonomy order."""
-    return [key for key, pattern in _TERM_RES if pattern.search(text)]
+    found = {key for m in _TERM_RE.finditer(text) for key in _TERM_KEYS[m.group()]}
+    return [key for key in ASPECT_KEYS if key in found]

@@ -11,6 +11,7 @@ model fast (see models/sentiment-zh-v1.md for the measurements).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -145,10 +146,16 @@ def scopes(text: str, neg_scope: int) -> list[tuple[str, int, int]]:
     return spans
 
 
+@functools.lru_cache(maxsize=16384)
+def _cached_scopes(text: str, neg_scope: int) -> tuple[tuple[str, int, int], ...]:
+    """scopes(), remembered: the sentiment and aspect features of a clause need the same ones."""
+    return tuple(scopes(text, neg_scope))
+
+
 Flags = dict[str, list[bool]]
 
 
-def char_flags(n: int, spans: list[tuple[str, int, int]]) -> Flags:
+def char_flags(n: int, spans: Sequence[tuple[str, int, int]]) -> Flags:
     """Per character of a text of length n: is it inside a NEG_ / AFTER_ / CONC_ / NOT_ span."""
     flags = {p: [False] * n for p in (NEG, AFTER, CONC, NOT)}
     for p, a, b in spans:
@@ -346,7 +353,7 @@ class FeatureHasher:
         if len(cache) > self._MAX_CACHE:
             cache.clear()  # bounded memory in a long-running service
         for i, t in enumerate(norm):
-            spans = scopes(t, self.config.neg_scope)
+            spans = _cached_scopes(t, self.config.neg_scope)
             for p, a, b in spans:
                 flags[p][starts[i] + a : starts[i] + b] = True
             extra: list[str] = []
