@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from vocsvc.analytics.service import breakdown
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.db import build_engine
-from vocsvc.ingest.rollup import rebuild
 from vocsvc.installation.service import record_rollup_timezone
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.repository import JourneyRepository
@@ -30,6 +29,7 @@ from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade
 from vocsvc.models import Response
 from vocsvc.periods import parse_period
+from vocsvc.rollups.service import rebuild
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

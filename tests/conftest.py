@@ -21,11 +21,11 @@ from vocsvc.auth.keys import Role
 from vocsvc.auth.service import create_key
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.db import build_engine
-from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade
 from vocsvc.process_cache import forget_all
+from vocsvc.rollups.service import ensure_rollup
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -11,8 +11,9 @@ from vocsvc.auth.keys import Role
 from vocsvc.auth.service import ensure_key
 from vocsvc.config import Settings
 from vocsvc.db import get_sessionmaker
-from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.migrate import upgrade
+from vocsvc.rollups.service import ensure_rollup
+from vocsvc.sentiment.service import current_model_version
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def prepare_database(settings: Settings, *, migrate: bool | None = None) -> None
     with get_sessionmaker()() as session, session.begin():
         if settings.admin_key:
             register_admin_key(session, settings.admin_key)
-        ensure_rollup(session, settings.tz)
+        ensure_rollup(session, settings.tz, current_model_version())
 
 
 def register_admin_key(session: Session, plain: str) -> None:

@@ -264,6 +264,100 @@ class ResponseDailyCount(Base):
     count: Mapped[int] = mapped_column(BigInteger)
 
 
+class ResponseTerm(Base):
+    """One term a comment uses, with the polarity of the clause it is in (the shortest such
+    clause kept as its example); the facts the term rollup is counted from."""
+
+    __tablename__ = "response_terms"
+    __table_args__ = (Index("ix_response_terms_journey_submitted", "journey_id", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journeys.id", ondelete="CASCADE"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
+    touchpoint_id: Mapped[int] = mapped_column(ForeignKey("touchpoints.id", ondelete="CASCADE"))
+    submitted_at: Mapped[datetime] = mapped_column()
+    term: Mapped[str] = mapped_column(String(32))
+    polarity: Mapped[str] = mapped_column(String(8))
+    clause: Mapped[str] = mapped_column(Text)
+
+
+class _DayKey:
+    """The key every text rollup shares: journey, local day, stage, touchpoint."""
+
+    journey_id: Mapped[int] = mapped_column(
+        ForeignKey("journeys.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(
+        ForeignKey("stages.id", ondelete="CASCADE"), primary_key=True
+    )
+    touchpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("touchpoints.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ResponseDailyStats(_DayKey, Base):
+    """Per touchpoint and local day: answers, comments, and the sentiment sums of
+    AnalyticsRepository.sentiment_sums (kept exact on ingest, re-scoring and deletion)."""
+
+    __tablename__ = "response_daily_stats"
+
+    answers: Mapped[int] = mapped_column(BigInteger)
+    comments: Mapped[int] = mapped_column(BigInteger)  # comments with a reading
+    n: Mapped[int] = mapped_column(BigInteger)  # comments whose score counts
+    total: Mapped[float] = mapped_column(Float)
+    total_sq: Mapped[float] = mapped_column(Float)
+    negatives: Mapped[int] = mapped_column(BigInteger)
+    mixed: Mapped[int] = mapped_column(BigInteger)
+    no_opinion: Mapped[int] = mapped_column(BigInteger)
+
+
+class ResponseDailyTerm(_DayKey, Base):
+    """Comments using a term in a clause of one polarity, per touchpoint and local day, with one
+    example clause (the one ranked first by `example_rank`, whichever order answers came in)."""
+
+    __tablename__ = "response_daily_terms"
+
+    polarity: Mapped[str] = mapped_column(String(8), primary_key=True)
+    term: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    example: Mapped[str] = mapped_column(Text)
+    example_rank: Mapped[int] = mapped_column(BigInteger)
+
+
+class ResponseDailyAspect(_DayKey, Base):
+    """Comments mentioning an aspect in a clause of one polarity (`any`: in any clause), per
+    touchpoint and local day, with one example clause ranked as in ResponseDailyTerm."""
+
+    __tablename__ = "response_daily_aspects"
+
+    aspect: Mapped[str] = mapped_column(String(32), primary_key=True)
+    polarity: Mapped[str] = mapped_column(String(8), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    example: Mapped[str] = mapped_column(Text)
+    example_rank: Mapped[int] = mapped_column(BigInteger)
+
+
+class ResponseDailyDimension(Base):
+    """Answers per score value per segment (or channel) and local day: NPS and CSAT by segment
+    and by channel without scanning answers. `value_key` '' stands for no segment/channel."""
+
+    __tablename__ = "response_daily_dimensions"
+
+    journey_id: Mapped[int] = mapped_column(
+        ForeignKey("journeys.id", ondelete="CASCADE"), primary_key=True
+    )
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
 class InternalRating(Base):
     """A staff member's view of a touchpoint in a period; a re-rating replaces the earlier one."""
 

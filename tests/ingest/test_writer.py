@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from tests.support import reuse
 from vocsvc.db import UnitOfWork, committing
-from vocsvc.ingest import rollup
 from vocsvc.ingest.pipeline import PublicAnswer, Submitted
 from vocsvc.ingest.writer import AnswerWriter
 from vocsvc.models import Response
 from vocsvc.responses.records import StoredResponse
 from vocsvc.responses.schemas import PublicResponseIn
+from vocsvc.rollups import service as rollup
 
 
 def committing_after(gate: threading.Event, session: Session) -> UnitOfWork:

@@ -31,10 +31,10 @@ from vocsvc.auth.keys import Role
 from vocsvc.auth.service import ensure_key
 from vocsvc.config import REPO_ROOT, Settings
 from vocsvc.db import build_engine
-from vocsvc.ingest.rollup import ensure_rollup
 from vocsvc.journeys.loader import load_journey_dir
 from vocsvc.journeys.service import upsert_journey
 from vocsvc.migrate import upgrade
+from vocsvc.rollups.service import ensure_rollup
 
 ADMIN_KEY = "voc_fuzzing_admin_key_0123456789abcdefghijklmnop"
 EXAMPLES = int(os.environ.get("VOCSVC_FUZZ_EXAMPLES", "20"))

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from vocsvc.cases.service import needs_case, open_cases
 from vocsvc.config import get_settings
-from vocsvc.ingest import rollup
 from vocsvc.ingest.schemas import ResponseCreatedEvent
 from vocsvc.models import utcnow
 from vocsvc.responses.records import StoredResponse
+from vocsvc.rollups import service as rollup
 from vocsvc.webhooks import service as webhooks
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vocsvc.sentiment.service import Reading, read_comments
+from vocsvc.text.keywords import TermMention
 from vocsvc.text.redact import redact_text
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 class Enriched:
     comment: str | None  # redacted
     reading: Reading | None = None  # None: no comment, or reading it failed
+    terms: tuple[TermMention, ...] = ()  # by clause polarity (response_terms)
 
 
 def enrich_comments(comments: Sequence[str | None]) -> list[Enriched]:
@@ -31,4 +33,12 @@ def enrich_comments(comments: Sequence[str | None]) -> list[Enriched]:
         # rescore` (or the scheduled sweep) reads it later.
         log.exception("comment analysis failed; storing %d comments unread", len(texts))
         return [Enriched(comment=c) for c in redacted]
-    return [Enriched(c, next(readings)) if c else Enriched(comment=None) for c in redacted]
+    out = []
+    for c in redacted:
+        if not c:
+            out.append(Enriched(comment=None))
+            continue
+        # Segmented here, before any lock is taken, like the reading itself.
+        reading = next(readings)
+        out.append(Enriched(c, reading, reading.terms(c)))
+    return out

@@ -113,6 +113,7 @@ def submit_public_batch(
         }
         stored = _insert_public(repo, new, {i: r for i, (r, _) in valid.items()}, results)
         repo.insert_aspects(stored)
+        repo.insert_terms(stored)
         after_store(session, stored)
     return [r if r is not None else RuntimeError("an answer got no result") for r in results]
 
@@ -257,6 +258,7 @@ def _insert_imported(
         ids = repo.insert_many([response for response, _ in part])
         stored = [StoredResponse(i, r, tp) for i, (r, tp) in zip(ids, part, strict=True)]
         repo.insert_aspects(stored)
+        repo.insert_terms(stored)
         after_store(session, stored)
 
 
@@ -306,4 +308,5 @@ def _new_response(
         idempotency_key=idempotency_key,
         answer_hash=answer_hash,
         aspects=reading.aspects if reading else (),
+        terms=enriched.terms,
     )

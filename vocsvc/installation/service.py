@@ -23,6 +23,8 @@ from vocsvc.installation.repository import InstallationRepository
 # hashes alone (renaming it would change every stored hash).
 GENERATED_SECRET = "respondent_hash_key"  # noqa: S105 - a row's name, not a secret
 ROLLUP_TIMEZONE = "rollup_timezone"
+# The zone and the comment model the text rollups were counted with ("zone|model version").
+ROLLUP_STATE = "rollup_state"
 
 _SESSION_PURPOSE = b"vocsvc dashboard session v2"
 _ROLLUP_ZONE_READ = "vocsvc.rollup_timezone"
@@ -95,6 +97,15 @@ def rollup_timezone(session: Session) -> str | None:
 def record_rollup_timezone(session: Session, zone: str) -> None:
     InstallationRepository(session).put(ROLLUP_TIMEZONE, zone)
     session.info[_ROLLUP_ZONE_READ] = zone
+
+
+def rollup_state(session: Session) -> str | None:
+    """What the rollups were last rebuilt for (None: never, e.g. before migration 0009)."""
+    return InstallationRepository(session).get(ROLLUP_STATE)
+
+
+def record_rollup_state(session: Session, state: str) -> None:
+    InstallationRepository(session).put(ROLLUP_STATE, state)
 
 
 def _installation_secret(session: Session) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from vocsvc.journeys.snapshots import TouchpointSnapshot
 from vocsvc.text.analysis import AspectMention
+from vocsvc.text.keywords import TermMention
 
 SCORE_FIELDS = ("nps", "csat", "ces", "importance")
 
@@ -39,6 +40,7 @@ class NewResponse:
     idempotency_key: str | None = None
     answer_hash: str | None = None  # with the key: what it was first used for
     aspects: tuple[AspectMention, ...] = ()  # rows of their own (response_aspects)
+    terms: tuple[TermMention, ...] = ()  # rows of their own (response_terms)
 
     def values(self) -> dict[str, Any]:
         """The column values of the insert."""
@@ -67,4 +69,4 @@ class StoredResponse:
     touchpoint: TouchpointSnapshot
 
 
-_COLUMNS = tuple(name for name in NewResponse.__slots__ if name != "aspects")
+_COLUMNS = tuple(name for name in NewResponse.__slots__ if name not in ("aspects", "terms"))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from vocsvc.models import Response, ResponseAspect, Stage, SurveyVersion, Touchpoint
+from vocsvc.models import Response, ResponseAspect, ResponseTerm, Stage, SurveyVersion, Touchpoint
 from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
 from vocsvc.sqlutil import insert_for_dialect
 
@@ -92,6 +92,19 @@ class ResponseRepository:
         if rows:
             self.session.connection().execute(_INSERT_ASPECTS, rows)
 
+    def insert_terms(self, stored: Sequence[StoredResponse]) -> None:
+        """The terms each stored comment uses, by clause polarity, one row each."""
+        rows = [
+            {"response_id": s.id, "journey_id": s.response.journey_id,
+             "stage_id": s.response.stage_id, "touchpoint_id": s.response.touchpoint_id,
+             "submitted_at": s.response.submitted_at, "term": m.term,
+             "polarity": m.polarity, "clause": m.clause}
+            for s in stored
+            for m in s.response.terms
+        ]  # fmt: skip
+        if rows:
+            self.session.connection().execute(_INSERT_TERMS, rows)
+
     def aspects_of(self, response_ids: Collection[int]) -> dict[int, list[ResponseAspect]]:
         """The aspects of the given responses, by response id, in the order they were found."""
         if not response_ids:
@@ -152,6 +165,7 @@ class ResponseRepository:
 
 _INSERT = insert(Response).returning(Response.id, sort_by_parameter_order=True)
 _INSERT_ASPECTS = insert(ResponseAspect)
+_INSERT_TERMS = insert(ResponseTerm)
 _INSERT_WITH_IDS = insert(Response)
 _LAST_ID = select(func.coalesce(func.max(Response.id), 0))
 

@@ -46,6 +46,13 @@ def _rescore(args: argparse.Namespace) -> int:
                 break
             done += count
             bar.update(count)
+    from vocsvc.config import get_settings
+    from vocsvc.rollups.service import ensure_rollup
+
+    # Each batch kept the rollups exact; recording the model they are now counted with spares
+    # the next start-up a rebuild (and rebuilds them if anything was left behind).
+    with unit_of_work() as session:
+        ensure_rollup(session, get_settings().tz, version)
     what = "unread comments" if args.only_missing else "comments not read by the current model"
     print(f"rescored {done} {what} with {version}")
     return 0

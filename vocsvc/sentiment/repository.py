@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from vocsvc.models import Response, ResponseAspect
+from vocsvc.models import Response, ResponseAspect, ResponseTerm
 from vocsvc.text.analysis import AspectMention
+from vocsvc.text.keywords import TermMention
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Rereading:
     opinion: bool | None
     mixed: bool
     aspects: tuple[AspectMention, ...]
+    terms: tuple[TermMention, ...] = ()
 
 
 class ScoringRepository:
@@ -100,3 +102,13 @@ class ScoringRepository:
         ]  # fmt: skip
         if aspects:
             self.session.execute(insert(ResponseAspect), aspects)
+        self.session.execute(delete(ResponseTerm).where(ResponseTerm.response_id.in_(ids)))
+        terms = [
+            {"response_id": r.row.id, "journey_id": r.row.journey_id, "stage_id": r.row.stage_id,
+             "touchpoint_id": r.row.touchpoint_id, "submitted_at": r.row.submitted_at,
+             "term": m.term, "polarity": m.polarity, "clause": m.clause}
+            for r in readings
+            for m in r.terms
+        ]  # fmt: skip
+        if terms:
+            self.session.execute(insert(ResponseTerm), terms)

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from vocsvc.config import get_settings
 from vocsvc.responses.agreement import text_and_scores_disagree
+from vocsvc.rollups import service as rollup
 from vocsvc.sentiment.repository import CommentToRead, Rereading, ScoringRepository
 from vocsvc.text.analysis import AspectMention, TextAnalysis, get_analyzer
+from vocsvc.text.keywords import TermMention, clause_terms
 from vocsvc.text.sentiment import SentimentScore, get_backend
 
 OWN = "own"
@@ -25,6 +27,12 @@ class Reading:
     model_version: str
     opinion: bool | None  # None: the backend cannot tell (SnowNLP reads polarity only)
     aspects: tuple[AspectMention, ...] = ()
+    # (clause, polarity) in order; backends without clauses read the comment as one clause.
+    clauses: tuple[tuple[str, str], ...] = ()
+
+    def terms(self, comment: str) -> tuple[TermMention, ...]:
+        """The terms the comment uses, each with the polarity of its clause."""
+        return clause_terms(self.clauses or ((comment, self.label),))
 
 
 def score_texts(texts: Sequence[str], backend: str | None = None) -> list[SentimentScore]:
@@ -42,7 +50,14 @@ def read_comments(texts: Sequence[str], backend: str | None = None) -> list[Read
     name = backend or get_settings().sentiment_backend
     if name == OWN:
         return [
-            Reading(a.p_positive, a.label, a.model_version, a.opinion, a.aspects)
+            Reading(
+                a.p_positive,
+                a.label,
+                a.model_version,
+                a.opinion,
+                a.aspects,
+                tuple((c.text, c.label) for c in a.clauses),
+            )
             for a in analyze_texts(texts)
         ]
     return [
@@ -74,7 +89,11 @@ def reread_batch(
     if not rows:
         return 0, after_id
     readings = read_comments([r.comment for r in rows])
+    ids = [r.id for r in rows]
+    before = rollup.facts_of(session, ids)
     repo.store_readings([_rereading(r, reading) for r, reading in zip(rows, readings, strict=True)])
+    # The rollups follow in the same transaction: a committed batch is counted exactly.
+    rollup.replace(session, before, rollup.facts_of(session, ids), get_settings().tz)
     return len(rows), rows[-1].id
 
 
@@ -97,4 +116,5 @@ def _rereading(row: CommentToRead, reading: Reading) -> Rereading:
         opinion=reading.opinion,
         mixed=text_and_scores_disagree(reading.label, row.nps, row.csat),
         aspects=reading.aspects,
+        terms=reading.terms(row.comment),
     )

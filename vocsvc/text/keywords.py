@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -128,6 +129,120 @@ def extract_terms(text: str) -> list[str]:
         if _candidate(word, flag, seg):
             out.append(word.lower() if word.isascii() else word)
         i += 1
+    return out
+
+
+# Terms longer than this are not phrases a manager writes (and do not fit the rollup's column).
+MAX_TERM_CHARS = 32
+# The example clause a reader takes in at a glance: closest to this many characters.
+EXAMPLE_CHARS = 14
+
+
+@dataclass(frozen=True)
+class TermMention:
+    """A term a comment uses in a clause of one polarity, with that clause as its example."""
+
+    term: str
+    polarity: str
+    clause: str
+
+
+def example_fit(clause: str) -> int:
+    """How far a clause is from an example's ideal length (0 is best)."""
+    return abs(len(clause) - EXAMPLE_CHARS)
+
+
+def clause_terms(clauses: Sequence[tuple[str, str]]) -> tuple[TermMention, ...]:
+    """The terms of a comment's (clause, polarity) pairs, each (term, polarity) once.
+
+    Two terms written next to each other (排队 + 时间, 退款 + 流程) also count as their
+    collocation, so a reader can see the phrase a manager would write when it is frequent
+    (`merge_collocations`). The example kept is the clause closest to EXAMPLE_CHARS, the first
+    such clause on ties. Neutral clauses give no terms: pain points and delights are polar.
+    """
+    best: dict[tuple[str, str], str] = {}
+    for text, polarity in clauses:
+        if polarity == "neutral" or not text:
+            continue
+        terms = extract_terms(text)
+        found = list(dict.fromkeys(terms))
+        found += [a + b for a, b in itertools.pairwise(terms) if a + b in text]
+        for term in found:
+            if len(term) > MAX_TERM_CHARS:
+                continue
+            key = (term, polarity)
+            kept = best.get(key)
+            if kept is None or example_fit(text) < example_fit(kept):
+                best[key] = text
+    return tuple(TermMention(t, p, c) for (t, p), c in best.items())
+
+
+@dataclass(frozen=True)
+class MergedTerm:
+    term: str
+    count: int
+    parts: tuple[str, ...]  # the single terms a collocation stands for (empty for a single term)
+
+
+def merge_collocations(
+    counts: Mapping[str, int], collocations: Mapping[str, tuple[str, str]], share: float = 0.5
+) -> dict[str, MergedTerm]:
+    """Terms with frequent collocations merged: a collocation a+b is kept when it is at least
+    `share` of the rarer part's count; a part then goes when the kept collocations cover at least
+    `share` of its own count (排队 + 时间 becomes 排队时间, 排队 stays if it is used otherwise)."""
+    kept = {
+        c: parts
+        for c, parts in collocations.items()
+        if c in counts and counts[c] >= share * min(counts.get(p, 0) for p in parts)
+    }
+    covered: Counter[str] = Counter()
+    for c, parts in kept.items():
+        for p in parts:
+            covered[p] += counts[c]
+    out: dict[str, MergedTerm] = {}
+    for term, count in counts.items():
+        if term in collocations and term not in kept:
+            continue
+        if term in covered and covered[term] >= share * count:
+            continue
+        out[term] = MergedTerm(term, count, kept.get(term, ()))
+    return out
+
+
+def collocation_parts(terms: Collection[str]) -> dict[str, tuple[str, str]]:
+    """Terms that are two other terms of `terms` written together, with those two parts."""
+    out: dict[str, tuple[str, str]] = {}
+    for term in terms:
+        for i in range(1, len(term)):
+            if term[:i] in terms and term[i:] in terms:
+                out[term] = (term[:i], term[i:])
+                break
+    return out
+
+
+def rank_distinctive(
+    counts: Mapping[str, Mapping[str, int]], min_count: int = 2
+) -> dict[str, list[tuple[str, float]]]:
+    """Per group, (term, z) of the terms used by at least `min_count` comments, most distinctive
+    first: the log-odds ranking of `distinctive_terms` over counts already made (a rollup's)."""
+    vocab = sorted(set().union(*(c.keys() for c in counts.values()))) if counts else []
+    index = {t: i for i, t in enumerate(vocab)}
+    matrix = np.zeros((len(counts), len(vocab)))
+    for row, c in enumerate(counts.values()):
+        for t, k in c.items():
+            matrix[row, index[t]] = k
+    pooled = matrix.sum(axis=0)
+    out: dict[str, list[tuple[str, float]]] = {}
+    for row, g in enumerate(counts):
+        if len(counts) > 1:
+            z = _log_odds_z(matrix[row], pooled - matrix[row], pooled)
+        else:
+            z = _log_odds_z(matrix[row], np.zeros_like(pooled), np.ones_like(pooled))
+        ranked = sorted(
+            (t for t, k in counts[g].items() if k >= min_count),
+            key=lambda t: (-round(float(z[index[t]]), 9), -counts[g][t], t),
+        )
+        out[g] = [(t, float(z[index[t]])) for t in ranked]
     return out
 
 

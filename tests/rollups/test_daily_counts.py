@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from vocsvc.analytics.repository import AnalyticsRepository
 from vocsvc.config import get_settings
-from vocsvc.ingest import rollup
 from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.installation.service import rollup_timezone
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.periods import parse_period
 from vocsvc.responses.schemas import ImportedResponseIn
+from vocsvc.rollups import service as rollup
 
 TOUCHPOINTS = ["checkout", "returns", "fresh_produce", "hotline", "parking", "word_of_mouth"]
 

@@ -1,0 +1,1 @@
+"""Aspects per stage or touchpoint: what comments are about, how that changes."""

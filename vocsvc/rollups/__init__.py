@@ -1,0 +1,1 @@
+"""The daily rollups every common read uses, kept exact by every write."""
