@@ -128,3 +128,15 @@ class DatabaseUnavailable(VocError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"the database is unavailable ({reason}); retry later")
         self.reason = reason
+
+
+class RollupRebuilding(VocError):
+    """The text rollups were counted in another zone than the service's: a rebuild (start-up,
+    `vocsvc db upgrade`) is due, and until then no exact answer can be given."""
+
+    status_code = 503
+    code = "rollup_rebuilding"
+    retry_after = 30
+
+    def __init__(self) -> None:
+        super().__init__("统计汇总正在按当前时区重建，请稍后再试 (the rollups are being rebuilt)")

@@ -10,7 +10,15 @@ import jieba
 import pytest
 
 from vocsvc.text import keywords
-from vocsvc.text.keywords import TermStat, distinctive_terms, extract_terms
+from vocsvc.text.keywords import (
+    TermStat,
+    clause_terms,
+    collocation_parts,
+    distinctive_terms,
+    extract_terms,
+    merge_collocations,
+    spread_examples,
+)
 from vocsvc.text.redact import PLACEHOLDERS, redact_text
 
 
@@ -209,3 +217,29 @@ def test_private_tokenizer_is_built_once_under_concurrency_and_global_jieba_unto
     assert all(r == results[0] for r in results)
     assert ("付款周期", "n") in results[0]
     assert "付款周期" not in jieba.dt.FREQ
+
+
+def test_clause_terms_keep_the_polarity_of_their_clause() -> None:
+    found = clause_terms(
+        [("排队时间太长了", "negative"), ("收银员很热情", "positive"), ("请问", "neutral")]
+    )
+    by_term = {(t.term, t.polarity): t.clause for t in found}
+    assert by_term[("排队时间", "negative")] == "排队时间太长了"
+    assert ("收银员", "positive") in by_term
+    assert not any(t.polarity == "neutral" for t in found)
+    assert all(len(t.term) >= 2 for t in found)
+
+
+def test_frequent_collocations_are_merged() -> None:
+    counts = {"排队": 10, "时间": 9, "排队时间": 8, "退款": 5, "流程": 4, "退款流程": 1}
+    merged = merge_collocations(counts, collocation_parts(counts))
+    assert merged["排队时间"].parts == ("排队", "时间")
+    assert "时间" not in merged and "排队" not in merged  # both mostly said as the phrase
+    assert "退款流程" not in merged and merged["退款"].count == 5  # a rare phrase stays apart
+
+
+def test_examples_are_spread_and_used_once() -> None:
+    picked = spread_examples([["a", "b", "c", "d"], ["a", "b", "e"], ["a"]], 3)
+    assert picked == [["a", "c", "d"], ["b", "e"], []]
+    flat = [x for p in picked for x in p]
+    assert len(flat) == len(set(flat))

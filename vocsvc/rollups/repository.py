@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, case, delete, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from vocsvc.models import (
@@ -427,3 +427,48 @@ def _upsert_statement(
     else:
         set_ = {v: table.c[v] + new[v] for v in values}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
+
+
+# --- reads shared by topics and aspects ---------------------------------------------------
+
+Days = tuple[date, date] | None
+
+
+def within_days(table: Any, journey_id: int, days: Days) -> list[ColumnElement[bool]]:
+    where = [table.journey_id == journey_id]
+    if days is not None:
+        where += [table.day >= days[0], table.day < days[1]]
+    return where
+
+
+def group_column(table: Any, by: str) -> Any:
+    return table.stage_id if by == "stage" else table.touchpoint_id
+
+
+def best_examples(
+    table: Any, group: Any, item: Any, where: list[ColumnElement[bool]], per: int
+) -> Select[Any]:
+    """(group, item, example) of each (group, item)'s `per` best-ranked distinct examples (a
+    clause said on many days is one example)."""
+    distinct = (
+        select(
+            group.label("grp"),
+            item.label("item"),
+            table.example.label("example"),
+            func.min(table.example_rank).label("rank"),
+        )
+        .where(*where)
+        .group_by(group, item, table.example)
+        .subquery()
+    )
+    ranked = select(
+        distinct,
+        func.row_number()
+        .over(partition_by=(distinct.c.grp, distinct.c.item), order_by=distinct.c.rank)
+        .label("pos"),
+    ).subquery()
+    return (
+        select(ranked.c.grp, ranked.c.item, ranked.c.example)
+        .where(ranked.c.pos <= per)
+        .order_by(ranked.c.grp, ranked.c.item, ranked.c.rank)
+    )

@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from vocsvc.errors import RollupRebuilding
 from vocsvc.installation.service import (
     record_rollup_state,
     record_rollup_timezone,
     rollup_state,
     rollup_timezone,
 )
+from vocsvc.periods import Period
 from vocsvc.responses.records import SCORE_FIELDS, StoredResponse
 from vocsvc.rollups.repository import (
     DIMENSION_METRICS,
@@ -32,7 +34,6 @@ from vocsvc.rollups.repository import (
     DayKey,
     Delta,
     Example,
-    RollupKey,
     RollupRepository,
 )
 from vocsvc.text.keywords import example_fit
@@ -168,4 +169,14 @@ def facts_of(session: Session, ids: Collection[int]) -> list[AnswerFacts]:
     return RollupRepository(session).facts(ids)
 
 
-__all__ = ["RollupKey", "contributions", "ensure_rollup", "facts_of", "rebuild"]
+def period_days(session: Session, period: Period | None, tz: ZoneInfo) -> tuple[date, date] | None:
+    """The local days [first, end) a read of the text rollups covers (None: every day).
+
+    Periods start and end at local midnights, so a period is a whole number of rollup days;
+    rollups counted in another zone cannot answer exactly (RollupRebuilding).
+    """
+    if rollup_timezone(session) != tz.key:
+        raise RollupRebuilding()
+    if period is None:
+        return None
+    return period.start.astimezone(tz).date(), period.end.astimezone(tz).date()

@@ -152,6 +152,11 @@ def example_fit(clause: str) -> int:
     return abs(len(clause) - EXAMPLE_CHARS)
 
 
+def _collocation(a: str, b: str, text: str) -> bool:
+    # 找不到 + 停车位 is no phrase: a negated word stays a term of its own.
+    return a + b in text and len(a + b) <= 6 and not (a[0] in "不没未无" or b[0] in "不没未无")
+
+
 def clause_terms(clauses: Sequence[tuple[str, str]]) -> tuple[TermMention, ...]:
     """The terms of a comment's (clause, polarity) pairs, each (term, polarity) once.
 
@@ -159,6 +164,7 @@ def clause_terms(clauses: Sequence[tuple[str, str]]) -> tuple[TermMention, ...]:
     collocation, so a reader can see the phrase a manager would write when it is frequent
     (`merge_collocations`). The example kept is the clause closest to EXAMPLE_CHARS, the first
     such clause on ties. Neutral clauses give no terms: pain points and delights are polar.
+    Single characters are left out: a manager writes 态度差, not 差.
     """
     best: dict[tuple[str, str], str] = {}
     for text, polarity in clauses:
@@ -166,9 +172,9 @@ def clause_terms(clauses: Sequence[tuple[str, str]]) -> tuple[TermMention, ...]:
             continue
         terms = extract_terms(text)
         found = list(dict.fromkeys(terms))
-        found += [a + b for a, b in itertools.pairwise(terms) if a + b in text]
+        found += [a + b for a, b in itertools.pairwise(terms) if _collocation(a, b, text)]
         for term in found:
-            if len(term) > MAX_TERM_CHARS:
+            if not 2 <= len(term) <= MAX_TERM_CHARS:  # 差 or 慢 alone is no phrase
                 continue
             key = (term, polarity)
             kept = best.get(key)
@@ -217,6 +223,23 @@ def collocation_parts(terms: Collection[str]) -> dict[str, tuple[str, str]]:
             if term[:i] in terms and term[i:] in terms:
                 out[term] = (term[:i], term[i:])
                 break
+    return out
+
+
+def spread_examples(candidates: Sequence[Sequence[str]], per: int) -> list[list[str]]:
+    """Up to `per` examples per item from its candidates (best first), no clause used twice:
+    items take turns, so one item's many candidates do not leave the next with none."""
+    used: set[str] = set()
+    out: list[list[str]] = [[] for _ in candidates]
+    position = [0] * len(candidates)
+    for _ in range(per):
+        for i, options in enumerate(candidates):
+            while position[i] < len(options) and options[position[i]] in used:
+                position[i] += 1
+            if position[i] < len(options):
+                out[i].append(options[position[i]])
+                used.add(options[position[i]])
+                position[i] += 1
     return out
 
 

@@ -1,38 +1,59 @@
-"""Queries for comments by polarity, stage and touchpoint."""
+"""Queries of the term rollup: comments per term, group and polarity; their example clauses."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vocsvc.models import Response
+from vocsvc.models import ResponseDailyStats, ResponseDailyTerm
+from vocsvc.rollups.repository import Days, best_examples, group_column, within_days
 
 
-class CommentRepository:
+class TermRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def comments(
-        self,
-        journey_id: int,
-        by: str,
-        label: str,
-        start: datetime | None,
-        end: datetime | None,
-        limit: int,
-    ) -> list[tuple[int, str]]:
-        """(group id, redacted comment) of the newest `limit` comments with sentiment `label`."""
-        group = Response.stage_id if by == "stage" else Response.touchpoint_id
-        stmt = select(group, Response.comment).where(
-            Response.journey_id == journey_id,
-            Response.sentiment_label == label,
-            Response.comment.is_not(None),
+    def term_counts(
+        self, journey_id: int, by: str, polarity: str, days: Days
+    ) -> dict[tuple[int, str], int]:
+        """{(group id, term): comments using it in a clause of `polarity`} over the days."""
+        t = ResponseDailyTerm
+        group = group_column(t, by)
+        stmt = (
+            select(group, t.term, func.sum(t.count))
+            .where(*within_days(t, journey_id, days), t.polarity == polarity)
+            .group_by(group, t.term)
         )
-        if start is not None:
-            stmt = stmt.where(Response.submitted_at >= start)
-        if end is not None:
-            stmt = stmt.where(Response.submitted_at < end)
-        stmt = stmt.order_by(Response.submitted_at.desc()).limit(limit)
-        return [(int(g), str(c)) for g, c in self.session.execute(stmt)]
+        return {(int(g), str(term)): int(n) for g, term, n in self.session.execute(stmt)}
+
+    def comment_counts(self, journey_id: int, by: str, days: Days) -> dict[int, int]:
+        """{group id: comments with a reading} over the days."""
+        s = ResponseDailyStats
+        group = group_column(s, by)
+        stmt = (
+            select(group, func.sum(s.comments))
+            .where(*within_days(s, journey_id, days))
+            .group_by(group)
+        )
+        return {int(g): int(n or 0) for g, n in self.session.execute(stmt)}
+
+    def examples(
+        self, journey_id: int, by: str, polarity: str, days: Days, terms: Collection[str], per: int
+    ) -> dict[tuple[int, str], list[str]]:
+        """{(group id, term): up to `per` distinct example clauses, best ranked first}."""
+        if not terms:
+            return {}
+        t = ResponseDailyTerm
+        stmt = best_examples(
+            t, group_column(t, by), t.term,
+            [*within_days(t, journey_id, days), t.polarity == polarity, t.term.in_(sorted(terms))],
+            per,
+        )  # fmt: skip
+        out: dict[tuple[int, str], list[str]] = {}
+        for g, term, example in self.session.execute(stmt):
+            found = out.setdefault((int(g), str(term)), [])
+            if example not in found:
+                found.append(str(example))
+        return out

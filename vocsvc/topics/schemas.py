@@ -18,17 +18,17 @@ class TermOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    term: str
-    count: int  # comments of the group that use it
-    share: Decimal4  # of the group's comments
-    score: Decimal3
-    examples: list[str]
+    term: str  # a phrase: frequent collocations (排队 + 时间) are merged into one
+    count: int  # comments of the group and period that use it in a clause of this polarity
+    share: Decimal4  # of all the group's comments in the period
+    score: Decimal3  # log-odds z against the other groups
+    examples: list[str]  # clauses of this polarity; each appears once in a group
 
 
 class TopicGroup(BaseModel):
     key: str
     label: str
-    comments: int
+    comments: int  # every comment of the group in the period (with a reading)
     terms: list[TermOut]
 
 
@@ -36,6 +36,6 @@ class TopicsReport(BaseModel):
     by: TopicsBy
     period: PeriodOut
     polarity: Polarity
-    comments: int  # comments read, the newest first
-    sampled: bool  # true when the period had more comments than were read
+    comments: int  # comments counted: every comment of the period, none sampled
+    sampled: bool  # always false since issue 17 (kept for clients that read it)
     groups: list[TopicGroup]
