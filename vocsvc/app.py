@@ -27,6 +27,7 @@ from vocsvc import __version__
 from vocsvc.access_log import hide_query_values
 from vocsvc.alerts.endpoints import router as alerts_router
 from vocsvc.analytics.endpoints import router as analytics_router
+from vocsvc.aspects.endpoints import router as aspects_router
 from vocsvc.assessments.endpoints import router as assessments_router
 from vocsvc.auth.endpoints import router as keys_router
 from vocsvc.cases.endpoints import router as cases_router
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assessments_router,
         gaps_router,
         topics_router,
+        aspects_router,
         reviews_router,
         sentiment_router,
         cases_router,
