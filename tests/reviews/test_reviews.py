@@ -26,6 +26,7 @@ from vocsvc.responses.schemas import ImportedResponseIn
 from vocsvc.reviews import builder
 from vocsvc.reviews.builder import build_review
 from vocsvc.reviews.scheduled import generate_quarterly_reviews
+from vocsvc.rollups import service as rollup
 from vocsvc.scheduler import QUARTERLY_REVIEWS, configure
 
 Headers = dict[str, dict[str, str]]
@@ -80,6 +81,8 @@ def scored_quarter(session: Session, quarter: None) -> None:
         .where(Response.comment.is_not(None))
         .values(sentiment=0.125, sentiment_label="negative")
     )
+    # Written behind the service's back: recount the rollups, as `vocsvc db upgrade` would.
+    rollup.rebuild(session, get_settings().tz)
     session.commit()
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from vocsvc.models import Response, ResponseDailyCount
+from vocsvc.models import Response, ResponseDailyCount, ResponseDailyDimension, ResponseDailyStats
 
 GroupBy = Literal["stage", "touchpoint", "segment", "channel", "journey"]
 ScoreMetric = Literal["nps", "csat", "ces", "importance"]
@@ -60,6 +60,14 @@ def _group(by: GroupBy) -> ColumnElement[Any]:
     return literal("all") if by == "journey" else GROUP_COLUMNS[by]
 
 
+def _day_bucket(table: Any, days: Sequence[tuple[date, date]]) -> ColumnElement[int]:
+    """The index of the day window a rollup row falls in (windows contiguous and ordered)."""
+    if len(days) == 1:
+        return literal(0)
+    whens = [(table.day < end, index) for index, (_, end) in enumerate(days[:-1])]
+    return case(*whens, else_=len(days) - 1)
+
+
 class AnalyticsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -90,16 +98,19 @@ class AnalyticsRepository:
     def score_counts_from_rollup(
         self, journey_id: int, metric: ScoreMetric, by: GroupBy, days: Sequence[tuple[date, date]]
     ) -> ScoreCounts:
-        """The same counts as score_counts, read from the daily rollup (windows are local days)."""
-        table = ResponseDailyCount
-        if len(days) == 1:
-            bucket: ColumnElement[int] = literal(0)
+        """The same counts as score_counts, read from the daily rollups (windows are local
+        days); by segment or channel only for the metrics in DIMENSION_METRICS."""
+        if by in ("segment", "channel"):
+            dim = ResponseDailyDimension
+            b, g = _day_bucket(dim, days).label("bucket"), dim.value_key.label("grp")
+            where = [dim.dimension == by]
+            table: Any = dim
         else:
-            whens = [(table.day < end, index) for index, (_, end) in enumerate(days[:-1])]
-            bucket = case(*whens, else_=len(days) - 1)
-        group_column = {"stage": table.stage_id, "touchpoint": table.touchpoint_id}
-        group = literal("all") if by == "journey" else group_column[by]
-        b, g = bucket.label("bucket"), group.label("grp")
+            table = ResponseDailyCount
+            group_column = {"stage": table.stage_id, "touchpoint": table.touchpoint_id}
+            group = literal("all") if by == "journey" else group_column[by]
+            b, g = _day_bucket(table, days).label("bucket"), group.label("grp")
+            where = []
         stmt = (
             select(b, g, table.value, func.sum(table.count))
             .where(
@@ -107,13 +118,53 @@ class AnalyticsRepository:
                 table.metric == metric,
                 table.day >= days[0][0],
                 table.day < days[-1][1],
+                *where,
             )
             .group_by(b, g, table.value)
         )
         out: ScoreCounts = defaultdict(dict)
         for bucket_index, key, value, count in self.session.execute(stmt):
-            out[(int(bucket_index), key)][int(value)] = int(count)
+            # '' stands for no segment/channel in the rollup; the scan reports it as None
+            label = (key or None) if by in ("segment", "channel") else key
+            out[(int(bucket_index), label)][int(value)] = int(count)
         return out
+
+    def sentiment_sums_from_rollup(
+        self, journey_id: int, by: GroupBy, days: Sequence[tuple[date, date]]
+    ) -> dict[tuple[int, Any], SentimentSums]:
+        """The same sums as sentiment_sums (by stage, touchpoint or journey), from the rollup."""
+        s = ResponseDailyStats
+        group_column = {"stage": s.stage_id, "touchpoint": s.touchpoint_id}
+        group = literal("all") if by == "journey" else group_column[by]
+        b, g = _day_bucket(s, days).label("bucket"), group.label("grp")
+        stmt = (
+            select(
+                b, g, func.sum(s.n), func.sum(s.total), func.sum(s.total_sq),
+                func.sum(s.negatives), func.sum(s.mixed), func.sum(s.no_opinion),
+                func.sum(s.comments),
+            )
+            .where(s.journey_id == journey_id, s.day >= days[0][0], s.day < days[-1][1])
+            .group_by(b, g)
+        )  # fmt: skip
+        return {
+            (int(bucket), key): SentimentSums(
+                int(n), float(total), float(total_sq), int(neg), int(mixed), int(silent)
+            )
+            for bucket, key, n, total, total_sq, neg, mixed, silent, comments in
+            self.session.execute(stmt)
+            if comments  # the scan sees a group only when it has a scored comment
+        }  # fmt: skip
+
+    def response_counts_from_rollup(
+        self, journey_id: int, days: tuple[date, date] | None
+    ) -> dict[int, int]:
+        """Responses per stage (as response_counts), from the rollup."""
+        s = ResponseDailyStats
+        stmt = select(s.stage_id, func.sum(s.answers)).where(s.journey_id == journey_id)
+        if days is not None:
+            stmt = stmt.where(s.day >= days[0], s.day < days[1])
+        stmt = stmt.group_by(s.stage_id)
+        return {int(stage_id): int(n) for stage_id, n in self.session.execute(stmt)}
 
     def sentiment_sums(
         self, journey_id: int, by: GroupBy, windows: Sequence[Window]

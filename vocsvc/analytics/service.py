@@ -34,6 +34,8 @@ from vocsvc.stats import (
 )
 
 Row = TypeVar("Row", NPSRow, CSATRow, SentimentRow)
+PLACES = ("stage", "touchpoint", "journey")  # the groupings every daily rollup keeps
+DIMENSION_METRICS = ("nps", "csat")  # the metrics the segment/channel rollup keeps
 UNLABELLED = "(未标注)"
 
 
@@ -186,18 +188,36 @@ def load_score_counts(
     def load(
         repo: AnalyticsRepository, journey_id: int, by: GroupBy, windows: Sequence[Window]
     ) -> Loaded:
-        tz = get_settings().tz
-        exact = (
-            by in ("stage", "touchpoint", "journey")
-            and all(aligned(start, tz) and aligned(end, tz) for start, end in windows)
-            and rollup_timezone(repo.session) == tz.key
-        )
-        if not exact:
+        dimension = by in ("segment", "channel") and metric in DIMENSION_METRICS
+        days = rollup_days(repo.session, windows) if by in PLACES or dimension else None
+        if days is None:
             return repo.score_counts(journey_id, metric, by, windows)
-        days = [(_local_day(start, tz), _local_day(end, tz)) for start, end in windows]
         return repo.score_counts_from_rollup(journey_id, metric, by, days)
 
     return load
+
+
+def load_sentiment_sums(
+    repo: AnalyticsRepository, journey_id: int, by: GroupBy, windows: Sequence[Window]
+) -> Loaded:
+    """Sentiment sums from the rollup by stage, touchpoint or journey, else from the answers."""
+    days = rollup_days(repo.session, windows) if by in PLACES else None
+    if days is None:
+        return repo.sentiment_sums(journey_id, by, windows)
+    return repo.sentiment_sums_from_rollup(journey_id, by, days)
+
+
+def rollup_days(session: Session, windows: Sequence[Window]) -> list[tuple[date, date]] | None:
+    """The windows as local days when the rollups can answer them exactly (whole local days,
+    counted in the service's zone), else None."""
+    tz = get_settings().tz
+    exact = (
+        all(aligned(start, tz) and aligned(end, tz) for start, end in windows)
+        and rollup_timezone(session) == tz.key
+    )
+    if not exact:
+        return None
+    return [(_local_day(start, tz), _local_day(end, tz)) for start, end in windows]
 
 
 def aligned(moment: datetime, tz: ZoneInfo) -> bool:
@@ -213,9 +233,7 @@ def _local_day(moment: datetime, tz: ZoneInfo) -> date:
 METRICS: dict[str, Metric] = {
     "nps": Metric("nps", {}, nps_row, load_score_counts("nps")),
     "csat": Metric("csat", {}, csat_row, load_score_counts("csat")),
-    "sentiment": Metric(
-        "comment", EMPTY_SUMS, sentiment_row, lambda r, j, by, w: r.sentiment_sums(j, by, w)
-    ),
+    "sentiment": Metric("comment", EMPTY_SUMS, sentiment_row, load_sentiment_sums),
 }
 
 

@@ -19,7 +19,15 @@ from vocsvc.analytics.schemas import (
     TrendReport,
     TrendSeries,
 )
-from vocsvc.analytics.service import METRICS, breakdown, data_groups, period_out, with_q_values
+from vocsvc.analytics.service import (
+    METRICS,
+    breakdown,
+    data_groups,
+    period_out,
+    rollup_days,
+    with_q_values,
+)
+from vocsvc.installation.service import rollup_timezone
 from vocsvc.periods import Period, period_of
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
@@ -111,8 +119,7 @@ def overview(
     computed = computed or Breakdowns(session, journey, period)
     by_stage = {m: {r.key: r for r in computed.get(m, "stage")[1]}
                 for m in ("nps", "csat", "sentiment")}  # fmt: skip
-    window = (period.start, period.end) if period else None
-    counts = AnalyticsRepository(session).response_counts(journey.id, window)
+    counts = _answers_per_stage(session, journey, period)
     stages = [
         StageOverview(
             key=stage.key,
@@ -133,6 +140,22 @@ def overview(
         weakest_reason=reason,
         moments_of_truth_below_target=_target_misses(computed),
     )
+
+
+def _answers_per_stage(
+    session: Session, journey: JourneyView, period: Period | None
+) -> dict[int, int]:
+    """Answers per stage from the rollup when it answers exactly (all time: in whatever zone
+    it was counted), else from the answers."""
+    repo = AnalyticsRepository(session)
+    if period is None:
+        if rollup_timezone(session) is None:
+            return repo.response_counts(journey.id, None)
+        return repo.response_counts_from_rollup(journey.id, None)
+    days = rollup_days(session, [(period.start, period.end)])
+    if days is None:
+        return repo.response_counts(journey.id, (period.start, period.end))
+    return repo.response_counts_from_rollup(journey.id, days[0])
 
 
 def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
