@@ -98,12 +98,6 @@ class Example:
     clause: str = ""
     removed: set[int] = field(default_factory=set)
 
-    def merge(self, other: Example) -> None:
-        self.count += other.count
-        if other.rank < self.rank:
-            self.rank, self.clause = other.rank, other.clause
-        self.removed |= other.removed
-
 
 @dataclass
 class Delta:
@@ -114,17 +108,6 @@ class Delta:
     stats: dict[DayKey, list[float]] = field(default_factory=dict)
     terms: dict[TermKey, Example] = field(default_factory=dict)
     aspects: dict[AspectKey, Example] = field(default_factory=dict)
-
-    def merge(self, other: Delta) -> None:
-        self.scores.update(other.scores)
-        self.dimensions.update(other.dimensions)
-        for key, values in other.stats.items():
-            mine = self.stats.setdefault(key, [0.0] * len(STATS_FIELDS))
-            for i, v in enumerate(values):
-                mine[i] += v
-        for mine_map, theirs in ((self.terms, other.terms), (self.aspects, other.aspects)):
-            for k, ex in theirs.items():
-                mine_map.setdefault(k, Example()).merge(ex)
 
     def days(self) -> set[tuple[int, date]]:
         return {(k[0], k[1]) for k in self.stats}
@@ -161,23 +144,28 @@ class RollupRepository:
 
     def apply(self, delta: Delta) -> None:
         """Add a delta to every rollup, each table in one upsert, keys in sorted (lock) order."""
-        self.add_counts(sorted((k, c) for k, c in delta.scores.items() if c))
-        self._upsert(
-            ResponseDailyDimension,
-            _DIM_KEY,
-            ("count",),
-            [(*k, c) for k, c in sorted(delta.dimensions.items()) if c],
-        )
-        self._upsert(
-            ResponseDailyStats,
-            _DAY,
-            STATS_FIELDS,
-            [(*k, *_ints(v)) for k, v in sorted(delta.stats.items()) if any(v)],
-        )
-        for table, key in ((ResponseDailyTerm, _TERM_KEY), (ResponseDailyAspect, _ASPECT_KEY)):
-            items = delta.terms if table is ResponseDailyTerm else delta.aspects
-            rows = [(*k, e.count, e.clause, e.rank) for k, e in sorted(items.items()) if e.count]
-            self._upsert(table, key, _EXAMPLE, rows)
+        for model, keys, values, rows in _rows_of(delta):
+            self._upsert(model, keys, values, rows)
+
+    def insert_new(self, delta: Delta) -> None:
+        """Write a delta into empty rollups (a rebuild after `clear`): COPY on PostgreSQL, an
+        executemany of a plain INSERT on SQLite; no conflict to look for."""
+        connection = self.session.connection()
+        for model, keys, values, rows in _rows_of(delta):
+            if not rows:
+                continue
+            columns = (*keys, *values)
+            if connection.dialect.name == "postgresql":
+                raw: Any = connection.connection.driver_connection
+                sql = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
+                with raw.cursor().copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                table = model.__table__
+                connection.execute(
+                    table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
+                )
 
     def drop_empty(self, delta: Delta) -> None:
         """Delete the rows of the delta's days that no answer counts any more."""
@@ -378,6 +366,24 @@ class RollupRepository:
         # SQLite: an executemany of the compiled statement, cheap in-process.
         params = as_arrays(dicts, columns) if dialect == "postgresql" else dicts
         connection.execute(_upsert_statement(dialect, model.__tablename__, keys, values), params)
+
+
+def _rows_of(
+    delta: Delta,
+) -> list[tuple[Any, tuple[str, ...], tuple[str, ...], list[tuple[Any, ...]]]]:
+    """(model, key columns, value columns, rows in key order) per rollup table."""
+    return [
+        (ResponseDailyCount, _KEY_COLUMNS, ("count",),
+         [(*k, c) for k, c in sorted(delta.scores.items()) if c]),
+        (ResponseDailyDimension, _DIM_KEY, ("count",),
+         [(*k, c) for k, c in sorted(delta.dimensions.items()) if c]),
+        (ResponseDailyStats, _DAY, STATS_FIELDS,
+         [(*k, *_ints(v)) for k, v in sorted(delta.stats.items()) if any(v)]),
+        (ResponseDailyTerm, _TERM_KEY, _EXAMPLE,
+         [(*k, e.count, e.clause, e.rank) for k, e in sorted(delta.terms.items()) if e.count]),
+        (ResponseDailyAspect, _ASPECT_KEY, _EXAMPLE,
+         [(*k, e.count, e.clause, e.rank) for k, e in sorted(delta.aspects.items()) if e.count]),
+    ]  # fmt: skip
 
 
 def _ints(values: Sequence[float]) -> tuple[Any, ...]:

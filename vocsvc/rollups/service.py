@@ -78,9 +78,12 @@ def replace(
     RollupRepository(session).apply(contributions(after, tz))
 
 
-def contributions(facts: Iterable[AnswerFacts], tz: ZoneInfo, sign: int = 1) -> Delta:
-    """What the answers add to every rollup (sign -1: what their removal takes away)."""
-    delta = Delta()
+def contributions(
+    facts: Iterable[AnswerFacts], tz: ZoneInfo, sign: int = 1, into: Delta | None = None
+) -> Delta:
+    """What the answers add to every rollup (sign -1: what their removal takes away), added to
+    `into` when given."""
+    delta = into if into is not None else Delta()
     for f in facts:
         day = f.submitted_at.astimezone(tz).date()
         _count_scores(delta, f, day, sign)
@@ -144,8 +147,8 @@ def rebuild(session: Session, tz: ZoneInfo, batch: int = 20_000, state: str | No
     delta = Delta()
     for facts in repo.stored_facts(batch):
         total += len(facts)
-        delta.merge(contributions(facts, tz))
-    repo.apply(delta)
+        contributions(facts, tz, into=delta)
+    repo.insert_new(delta)
     record_rollup_timezone(session, tz.key)
     record_rollup_state(session, state or _state(tz, ""))
     return total
