@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from vocsvc.analytics.readmodel import Group, JourneyView
+from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.repository import AnalyticsRepository, GroupBy
 from vocsvc.analytics.schemas import (
     CSATRow,
@@ -19,7 +19,14 @@ from vocsvc.analytics.schemas import (
     TrendReport,
     TrendSeries,
 )
-from vocsvc.analytics.service import METRICS, breakdown, data_groups, period_out, with_q_values
+from vocsvc.analytics.service import (
+    METRICS,
+    family_breakdown,
+    family_levels,
+    level_groups,
+    period_out,
+    significance_family,
+)
 from vocsvc.periods import Period, period_of
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
@@ -32,14 +39,19 @@ class Breakdowns:
         self.session = session
         self.journey = journey
         self.period = period
-        self._computed: dict[tuple[str, GroupBy], tuple[Any, list[Any]]] = {}
+        self._computed: dict[tuple[str, tuple[GroupBy, ...]], dict[GroupBy, list[Any]]] = {}
 
     def get(self, metric: str, by: GroupBy) -> tuple[Any, list[Any]]:
-        """(overall row, rows) of `metric` by `by`, as `breakdown` returns them."""
-        if (metric, by) not in self._computed:
-            found = breakdown(self.session, self.journey, metric, by, self.period)
-            self._computed[metric, by] = found
-        return self._computed[metric, by]
+        """(overall row, rows) of `metric` by `by`, as `breakdown` returns them.
+
+        The levels of one significance family are computed together, once.
+        """
+        levels = family_levels(by)
+        if (metric, levels) not in self._computed:
+            found = family_breakdown(self.session, self.journey, metric, levels, self.period)
+            self._computed[metric, levels] = found
+        rows = self._computed[metric, levels]
+        return rows["journey"][0], rows[by]
 
     def nps(self, by: GroupBy) -> tuple[NPSRow, list[NPSRow]]:
         return cast(tuple[NPSRow, list[NPSRow]], self.get("nps", by))
@@ -65,23 +77,25 @@ def trend(
         series_periods.insert(0, series_periods[0].previous())
     windows = [(p.start, p.end) for p in series_periods]
     spec = METRICS[metric]
-    data = spec.load(AnalyticsRepository(session), journey.id, by, windows)
-    if by == "journey":
-        groups = [Group("all", journey.name, "all")]
-    elif by in ("stage", "touchpoint"):
-        groups = [g for g in journey.groups(by) if spec.asks in g.asks]
-    else:
-        groups = data_groups({g for (_, g) in data})
-    series = []
-    for group in groups:
-        rows = [
-            spec.build(group, data.get((i, group.db_key), spec.empty),
-                       data.get((i - 1, group.db_key), spec.empty))
-            for i in range(1, len(windows))
-        ]  # fmt: skip
-        rows = with_q_values(rows)
-        points = [_point(series_periods[i + 1].label, row, metric) for i, row in enumerate(rows)]
-        series.append(TrendSeries(key=group.key, label=group.label, points=points))
+    repo = AnalyticsRepository(session)
+    levels = family_levels(by)
+    data = {level: spec.load(repo, journey.id, level, windows) for level in levels}
+    groups = {
+        level: level_groups(journey, spec, level, {g for (_, g) in data[level]}) for level in levels
+    }
+    points: dict[str, list[TrendPoint]] = {group.key: [] for group in groups[by]}
+    for i in range(1, len(windows)):  # each period pair is a family of its own
+        rows = {
+            level: [
+                spec.build(g, data[level].get((i, g.db_key), spec.empty),
+                           data[level].get((i - 1, g.db_key), spec.empty))
+                for g in groups[level]
+            ]
+            for level in levels
+        }  # fmt: skip
+        for row in significance_family(rows)[by]:
+            points[row.key].append(_point(series_periods[i].label, row, metric))
+    series = [TrendSeries(key=g.key, label=g.label, points=points[g.key]) for g in groups[by]]
     return TrendReport(metric=metric, interval=interval, by=by, series=series)
 
 
