@@ -34,7 +34,10 @@ TZ = get_settings().tz
 # (main at 17047de); it doubles as a snapshot stored by that code.
 RECORDED = Path(__file__).with_name("review_2026Q3.json")
 # Fields the review gained after RECORDED was made, each with the value an old snapshot gets.
-LATER_FIELDS = {"mixed": 0, "no_opinion": 0}  # sentiment rows: counted apart since issue 16
+LATER_FIELDS = {
+    "mixed": 0, "no_opinion": 0,  # sentiment rows: counted apart since issue 16
+    "in_progress": False, "has_data": None,  # periods: stated since issue 18
+}  # fmt: skip
 
 
 def without_later_fields(content: Any) -> Any:

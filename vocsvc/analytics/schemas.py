@@ -79,6 +79,34 @@ class PeriodOut(BaseModel):
     start: str | None
     end: str | None
     previous: str | None
+    in_progress: bool = Field(
+        default=False, description="the period has not ended yet: its figures are not final"
+    )
+    has_data: bool | None = Field(
+        default=None,
+        description="false: the journey has no answer at all in this period (say 无数据, not"
+        " n 0); null: not checked by this route",
+    )
+
+
+class PeriodStatus(BaseModel):
+    """One period a report can be asked for, with whether it is over and has any answer."""
+
+    label: str
+    start: str
+    end: str
+    in_progress: bool
+    has_data: bool
+    answers: int
+    default: bool = Field(description="the last complete period: what a report shows first")
+
+
+class PeriodCatalogue(BaseModel):
+    """The periods to offer in a selector, newest first (the one in progress included)."""
+
+    interval: str
+    default: str = Field(description="the last complete period's label")
+    periods: list[PeriodStatus]
 
 
 class NPSReport(BaseModel):
@@ -104,6 +132,7 @@ class SentimentReport(BaseModel):
 
 class TrendPoint(BaseModel):
     period: str
+    in_progress: bool = Field(default=False, description="the period has not ended yet")
     n: int
     value: float | None
     ci_low: float | None

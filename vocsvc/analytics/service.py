@@ -22,7 +22,7 @@ from vocsvc.analytics.repository import (
 from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, PeriodOut, SentimentRow
 from vocsvc.config import get_settings
 from vocsvc.installation.service import rollup_timezone
-from vocsvc.periods import Period
+from vocsvc.periods import Period, in_progress
 from vocsvc.stats import (
     Summary,
     benjamini_hochberg,
@@ -43,16 +43,27 @@ def data_groups(keys: set[Any]) -> list[Group]:
     return [Group(str(k) if k is not None else "", str(k) if k else UNLABELLED, k) for k in ordered]
 
 
-def period_out(period: Period | None) -> PeriodOut:
+def period_out(period: Period | None, answers: int | None = None) -> PeriodOut:
+    """The period as a report names it; `answers` (the journey's, if counted) sets has_data."""
+    has_data = None if answers is None else answers > 0
     if period is None:
-        return PeriodOut(label="all", start=None, end=None, previous=None)
+        return PeriodOut(label="all", start=None, end=None, previous=None, has_data=has_data)
     previous = period.previous()
     return PeriodOut(
         label=period.label,
         start=period.start.isoformat(),
         end=period.end.isoformat(),
         previous=previous.label,
+        in_progress=in_progress(period, datetime.now(period.start.tzinfo)),
+        has_data=has_data,
     )
+
+
+def period_report(session: Session, journey: JourneyView, period: Period | None) -> PeriodOut:
+    """The period of a report on `journey`, saying whether the journey has any answer in it."""
+    windows, _ = windows_for(period)
+    answers = AnalyticsRepository(session).answers_per_window(journey.id, windows[-1:])[0]
+    return period_out(period, answers)
 
 
 def windows_for(period: Period | None) -> tuple[list[Window], bool]:

@@ -13,6 +13,8 @@ from vocsvc.analytics.schemas import (
     CSATRow,
     NPSRow,
     Overview,
+    PeriodCatalogue,
+    PeriodStatus,
     StageOverview,
     TargetMiss,
     TrendPoint,
@@ -27,7 +29,7 @@ from vocsvc.analytics.service import (
     period_out,
     significance_family,
 )
-from vocsvc.periods import Period, period_of
+from vocsvc.periods import Period, in_progress, last_complete_quarter, period_of
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
 
@@ -94,15 +96,16 @@ def trend(
             for level in levels
         }  # fmt: skip
         for row in significance_family(rows)[by]:
-            points[row.key].append(_point(series_periods[i].label, row, metric))
+            points[row.key].append(_point(series_periods[i], row, metric))
     series = [TrendSeries(key=g.key, label=g.label, points=points[g.key]) for g in groups[by]]
     return TrendReport(metric=metric, interval=interval, by=by, series=series)
 
 
-def _point(label: str, row: Any, metric: str) -> TrendPoint:
+def _point(period: Period, row: Any, metric: str) -> TrendPoint:
     change = row.change if row.change and row.change.previous is not None and row.n else None
     return TrendPoint(
-        period=label,
+        period=period.label,
+        in_progress=in_progress(period, datetime.now(period.start.tzinfo)),
         n=row.n,
         value=getattr(row, VALUE_FIELD[metric]),
         ci_low=row.ci_low,
@@ -141,7 +144,7 @@ def overview(
     weakest, reason = _weakest(stages)
     return Overview(
         journey=journey.key,
-        period=period_out(period),
+        period=period_out(period, sum(counts.values())),
         stages=stages,
         weakest_stage=weakest,
         weakest_reason=reason,
@@ -184,3 +187,31 @@ def _target_misses(computed: Breakdowns) -> list[TargetMiss]:
                 )
             )  # fmt: skip
     return misses
+
+
+def period_catalogue(
+    session: Session, journey: JourneyView, interval: str, count: int, now: datetime
+) -> PeriodCatalogue:
+    """The last `count` periods up to the one in progress, newest first, each with its status."""
+    tz = now.tzinfo
+    periods = [period_of(now, interval, tz)]  # type: ignore[arg-type]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    default = (
+        last_complete_quarter(now, tz)  # type: ignore[arg-type]
+        if interval == "quarter"
+        else periods[0].previous()
+    )
+    ordered = periods[::-1]  # contiguous and ascending, as the repository's windows must be
+    answers = AnalyticsRepository(session).answers_per_window(
+        journey.id, [(p.start, p.end) for p in ordered]
+    )
+    statuses = [
+        PeriodStatus(
+            label=p.label, start=p.start.isoformat(), end=p.end.isoformat(),
+            in_progress=in_progress(p, now), has_data=n > 0, answers=n,
+            default=p.label == default.label,
+        )
+        for p, n in zip(ordered, answers, strict=True)
+    ]  # fmt: skip
+    return PeriodCatalogue(interval=interval, default=default.label, periods=statuses[::-1])

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.schemas import TargetMiss
-from vocsvc.analytics.service import period_out
 from vocsvc.analytics.views import Breakdowns, overview
 from vocsvc.gaps.quadrants import CONCENTRATE
 from vocsvc.gaps.schemas import GapRow, GapsReport
@@ -42,7 +41,7 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
     changes = movers(computed)
     return ReviewContent(
         journey=JourneyRef(key=journey.key, name=journey.name),
-        period=period_out(period),
+        period=journey_map.period,
         generated_at=utcnow().isoformat(),
         nps=NPSSection(overall=nps_overall, by_stage=nps_by_stage),
         csat=CSATSection(overall=csat_overall, by_stage=csat_by_stage),
