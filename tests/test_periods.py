@@ -28,3 +28,29 @@ def test_previous(label: str, previous: str) -> None:
 def test_bad_periods(bad: str) -> None:
     with pytest.raises(ValueError, match="YYYYQn"):
         parse_period(bad, SHANGHAI)
+
+
+def test_last_complete_quarter_and_in_progress() -> None:
+    from vocsvc.periods import in_progress, last_complete_quarter
+
+    first_of_october = datetime(2026, 10, 1, 0, 0, tzinfo=SHANGHAI)
+    assert last_complete_quarter(first_of_october, SHANGHAI).label == "2026Q3"
+    just_before = datetime(2026, 9, 30, 23, 59, tzinfo=SHANGHAI)
+    assert last_complete_quarter(just_before, SHANGHAI).label == "2026Q2"
+    assert in_progress(parse_period("2026Q3", SHANGHAI), just_before)
+    assert not in_progress(parse_period("2026Q3", SHANGHAI), first_of_october)
+
+
+def test_a_period_not_begun_is_refused_with_its_code() -> None:
+    from vocsvc.errors import PeriodNotBegun
+    from vocsvc.periods import begun, review_period
+
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
+    assert begun(parse_period("2026Q4", SHANGHAI), now, "period").label == "2026Q4"
+    with pytest.raises(PeriodNotBegun) as refused:
+        begun(parse_period("2027Q1", SHANGHAI), now, "period")
+    assert refused.value.code == "period_not_begun" and refused.value.status_code == 422
+    assert review_period(None, now, "report").label == "2026Q3"
+    assert review_period("latest", now, "report").label == "2026Q3"
+    with pytest.raises(PeriodNotBegun):
+        review_period("2027", now, "report")

@@ -64,35 +64,6 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(if_empty=args.if_empty, seed=args.seed, days=args.days)
 
 
-def _report(args: argparse.Namespace) -> int:
-    from vocsvc.analytics.readmodel import journey_view
-    from vocsvc.bootstrap import prepare_database
-    from vocsvc.db import get_sessionmaker
-    from vocsvc.errors import InvalidInput, NotFound
-    from vocsvc.periods import comparable_period
-    from vocsvc.reviews.service import get_review
-
-    settings = get_settings()
-    try:
-        period = comparable_period(args.period, settings.tz, "period")
-    except InvalidInput as error:
-        print(f"{args.period}: {error.message}", file=sys.stderr)
-        return 2
-    prepare_database(settings)
-    with get_sessionmaker()() as session:
-        try:
-            review = get_review(session, journey_view(session, args.journey), period)
-        except NotFound as error:
-            print(error.message, file=sys.stderr)
-            return 2
-    text = review.html if args.format == "html" else review.content.model_dump_json(indent=2)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        print(text)
-    return 0
-
-
 def _scheduler(_args: argparse.Namespace) -> int:
     from vocsvc.bootstrap import prepare_database
     from vocsvc.scheduler import build_scheduler
@@ -136,13 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=365)
     demo.set_defaults(handler=_demo)
 
-    report = sub.add_parser("report", help="a quarterly review of a journey")
-    report.add_argument("journey")
-    report.add_argument("period", help="2026Q3, 2026-07 or 2026")
-    report.add_argument("--format", choices=["html", "json"], default="html")
-    report.add_argument("--out", help="write to this file instead of stdout")
-    report.set_defaults(handler=_report)
-
     scheduler = sub.add_parser("scheduler", help="run the job scheduler (one per deployment)")
     scheduler.set_defaults(handler=_scheduler)
 
@@ -153,10 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _domain_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from vocsvc.auth import cli as auth_cli
     from vocsvc.bootstrap import prepare_database
+    from vocsvc.reviews import cli as reviews_cli
     from vocsvc.sentiment import cli as sentiment_cli
     from vocsvc.text import cli as text_cli
 
     auth_cli.register(sub, lambda: prepare_database(get_settings()))
+    reviews_cli.register(sub, lambda: prepare_database(get_settings()))
     sentiment_cli.register(text_cli.register(sub))
 
 

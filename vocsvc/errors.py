@@ -95,6 +95,16 @@ class InvalidInput(VocError):
     code = "invalid_input"
 
 
+class PeriodNotBegun(InvalidInput):
+    """A report asked for a period that starts after now: there is nothing to report yet."""
+
+    code = "period_not_begun"
+
+    def __init__(self, label: str, starts: str, field: str) -> None:
+        message = f"period '{label}' has not begun (it starts {starts}); choose one that has"
+        super().__init__(message, details=[{"field": field, "message": message}])
+
+
 class MalformedJSON(VocError):
     status_code = 400
     code = "malformed_json"

@@ -9,7 +9,7 @@ from fastapi import Depends, Query, Request
 
 from vocsvc.config import get_settings
 from vocsvc.errors import InvalidInput, PayloadTooLarge
-from vocsvc.periods import Period, date_range, invalid_period, parse_period
+from vocsvc.periods import Period, begun, date_range, invalid_period, parse_period
 
 
 def period_query(
@@ -21,6 +21,7 @@ def period_query(
 
     An open end (`from` without `to`) runs to tomorrow (clocks drift). The period, and the one
     before it that comparisons use, must lie within the years Python can represent (1 to 9999).
+    A period that has not begun is refused (PeriodNotBegun): it has nothing to show yet.
     """
     tz = get_settings().tz
     with invalid_period("period" if period else "from"):
@@ -33,7 +34,7 @@ def period_query(
         else:
             return None
         chosen.previous()
-    return chosen
+    return begun(chosen, datetime.now(tz), "period" if period else "from")
 
 
 PeriodDep = Annotated[Period | None, Depends(period_query)]

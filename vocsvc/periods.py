@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from vocsvc.errors import InvalidInput
+from vocsvc.errors import InvalidInput, PeriodNotBegun
 
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -99,3 +99,36 @@ def comparable_period(text: str, tz: ZoneInfo, field: str) -> Period:
         period = parse_period(text, tz)
         period.previous()
     return period
+
+
+def last_complete_quarter(now: datetime, tz: ZoneInfo) -> Period:
+    """The default reporting period: the latest quarter that has ended by `now`."""
+    return period_of(now, "quarter", tz).previous()
+
+
+def in_progress(period: Period, now: datetime) -> bool:
+    """True while `now` lies inside the period: its figures are not final."""
+    return period.start <= now < period.end
+
+
+def begun(period: Period, now: datetime, field: str) -> Period:
+    """`period` if it has started by `now`, else PeriodNotBegun for request `field`."""
+    if period.start > now:
+        raise PeriodNotBegun(period.label, period.start.date().isoformat(), field)
+    return period
+
+
+LATEST = "latest"  # names the last complete quarter where a review's period is asked for
+
+
+def review_period(text: str | None, now: datetime, field: str) -> Period:
+    """The period a review covers: `text`, or the last complete quarter for None or "latest".
+
+    InvalidInput when it cannot be compared with the one before; PeriodNotBegun when it starts
+    after `now` (a period in progress is reviewed, and the review says it is not over).
+    """
+    tz = now.tzinfo
+    assert isinstance(tz, ZoneInfo)
+    if text is None or text.strip().lower() == LATEST:
+        return last_complete_quarter(now, tz)
+    return begun(comparable_period(text, tz, field), now, field)

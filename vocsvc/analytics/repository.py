@@ -211,6 +211,13 @@ class AnalyticsRepository:
             out[int(touchpoint_id)][(int(x), int(y))] = int(count)
         return out
 
+    def answers_per_window(self, journey_id: int, windows: Sequence[Window]) -> list[int]:
+        """How many answers the journey has in each window (contiguous, ordered)."""
+        bucket = _bucket(windows).label("bucket")
+        stmt = select(bucket, func.count()).where(self._scope(journey_id, windows)).group_by(bucket)
+        found = {int(index): int(n) for index, n in self.session.execute(stmt)}
+        return [found.get(i, 0) for i in range(len(windows))]
+
     def response_counts(self, journey_id: int, window: Window | None) -> dict[int, int]:
         """Responses per stage, optionally within a window."""
         stmt = select(Response.stage_id, func.count()).where(Response.journey_id == journey_id)

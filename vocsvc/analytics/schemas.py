@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+# The one significance rule, stated where the API schema states it (and in the README).
+FAMILY_RULE = (
+    "Benjamini-Hochberg q-value within one family: every period-over-period change of the same"
+    " metric in the same journey for the same pair of periods (this period against the one"
+    " before), at the levels of the journey map: the journey overall, each stage and each"
+    " touchpoint that asks the metric. A segment or channel cut is a family of its own (all its"
+    " groups). /nps, /csat, /sentiment, /trend, /overview and the quarterly review all use this"
+    " family, so the same comparison carries the same q in every view; a trend adjusts each"
+    " period pair on its own, whatever the number of periods shown."
+)
 
 
 class Change(BaseModel):
-    """Current minus previous period, with interval, p-value and BH q-value across rows."""
+    """Current minus previous period, with interval, p-value and the family's BH q-value."""
 
     previous: float | None
     difference: float | None
     ci_low: float | None
     ci_high: float | None
-    p_value: float | None
-    q_value: float | None
-    significant: bool
+    p_value: float | None = Field(description="two-sided p of the difference (unadjusted)")
+    q_value: float | None = Field(description=FAMILY_RULE)
+    significant: bool = Field(description="q_value < 0.05 (false when no q could be computed)")
 
 
 class NPSRow(BaseModel):
@@ -68,6 +79,34 @@ class PeriodOut(BaseModel):
     start: str | None
     end: str | None
     previous: str | None
+    in_progress: bool = Field(
+        default=False, description="the period has not ended yet: its figures are not final"
+    )
+    has_data: bool | None = Field(
+        default=None,
+        description="false: the journey has no answer at all in this period (say 无数据, not"
+        " n 0); null: not checked by this route",
+    )
+
+
+class PeriodStatus(BaseModel):
+    """One period a report can be asked for, with whether it is over and has any answer."""
+
+    label: str
+    start: str
+    end: str
+    in_progress: bool
+    has_data: bool
+    answers: int
+    default: bool = Field(description="the last complete period: what a report shows first")
+
+
+class PeriodCatalogue(BaseModel):
+    """The periods to offer in a selector, newest first (the one in progress included)."""
+
+    interval: str
+    default: str = Field(description="the last complete period's label")
+    periods: list[PeriodStatus]
 
 
 class NPSReport(BaseModel):
@@ -93,6 +132,7 @@ class SentimentReport(BaseModel):
 
 class TrendPoint(BaseModel):
     period: str
+    in_progress: bool = Field(default=False, description="the period has not ended yet")
     n: int
     value: float | None
     ci_low: float | None

@@ -22,7 +22,7 @@ from vocsvc.analytics.repository import (
 from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, PeriodOut, SentimentRow
 from vocsvc.config import get_settings
 from vocsvc.installation.service import rollup_timezone
-from vocsvc.periods import Period
+from vocsvc.periods import Period, in_progress
 from vocsvc.stats import (
     Summary,
     benjamini_hochberg,
@@ -45,16 +45,27 @@ def data_groups(keys: set[Any]) -> list[Group]:
     return [Group(str(k) if k is not None else "", str(k) if k else UNLABELLED, k) for k in ordered]
 
 
-def period_out(period: Period | None) -> PeriodOut:
+def period_out(period: Period | None, answers: int | None = None) -> PeriodOut:
+    """The period as a report names it; `answers` (the journey's, if counted) sets has_data."""
+    has_data = None if answers is None else answers > 0
     if period is None:
-        return PeriodOut(label="all", start=None, end=None, previous=None)
+        return PeriodOut(label="all", start=None, end=None, previous=None, has_data=has_data)
     previous = period.previous()
     return PeriodOut(
         label=period.label,
         start=period.start.isoformat(),
         end=period.end.isoformat(),
         previous=previous.label,
+        in_progress=in_progress(period, datetime.now(period.start.tzinfo)),
+        has_data=has_data,
     )
+
+
+def period_report(session: Session, journey: JourneyView, period: Period | None) -> PeriodOut:
+    """The period of a report on `journey`, saying whether the journey has any answer in it."""
+    windows, _ = windows_for(period)
+    answers = AnalyticsRepository(session).answers_per_window(journey.id, windows[-1:])[0]
+    return period_out(period, answers)
 
 
 def windows_for(period: Period | None) -> tuple[list[Window], bool]:
@@ -151,7 +162,11 @@ def _change(
 
 
 def with_q_values(rows: Sequence[Row]) -> list[Row]:
-    """Fill Benjamini–Hochberg q-values across the rows' changes; significance uses q < 0.05."""
+    """Fill Benjamini–Hochberg q-values across the rows' changes; significance uses q < 0.05.
+
+    Views never call this on a table of their own: `significance_family` decides what is adjusted
+    together, so a comparison carries the same q in every view.
+    """
     p_values = [r.change.p_value if r.change else None for r in rows]
     q_values = benjamini_hochberg(p_values)
     out = []
@@ -162,6 +177,38 @@ def with_q_values(rows: Sequence[Row]) -> list[Row]:
             )
             row = row.model_copy(update={"change": change})
         out.append(row)
+    return out
+
+
+# --- the one significance rule -----------------------------------------------------------------
+
+# The journey map's levels: their comparisons of a metric for a period pair form one family.
+STRUCTURE: tuple[GroupBy, ...] = ("journey", "stage", "touchpoint")
+
+
+def family_levels(by: GroupBy) -> tuple[GroupBy, ...]:
+    """The levels to load for rows `by` and the journey's overall row, with their families."""
+    return STRUCTURE if by in STRUCTURE else (*STRUCTURE, by)
+
+
+def significance_family(rows: Mapping[GroupBy, Sequence[Row]]) -> dict[GroupBy, list[Row]]:
+    """Adjust q-values by the one rule (FAMILY_RULE): one metric, one journey, one period pair.
+
+    `rows` holds every row of each level, all for the same metric and the same pair of periods.
+    The journey, its stages and its touchpoints are adjusted together; a segment or channel cut is
+    a family of its own. Every view (/nps, /csat, /sentiment, /trend, /overview, the review)
+    passes its rows through here, so the same change has the same q wherever it is shown.
+    """
+    structural = [level for level in rows if level in STRUCTURE]
+    together = with_q_values([row for level in structural for row in rows[level]])
+    out: dict[GroupBy, list[Row]] = {}
+    start = 0
+    for level in structural:
+        out[level] = together[start : start + len(rows[level])]
+        start += len(rows[level])
+    for level in rows:
+        if level not in STRUCTURE:
+            out[level] = with_q_values(rows[level])
     return out
 
 
@@ -237,24 +284,46 @@ METRICS: dict[str, Metric] = {
 }
 
 
-def breakdown(
-    session: Session, journey: JourneyView, metric: str, by: GroupBy, period: Period | None
-) -> tuple[Any, list[Any]]:
-    """(overall row, rows) for `metric` (nps | csat | sentiment) broken down `by`."""
+def level_groups(journey: JourneyView, spec: Metric, level: GroupBy, keys: set[Any]) -> list[Group]:
+    """The groups of one level: the journey, its stages or touchpoints asking the metric, or the
+    segments or channels found among `keys`."""
+    if level == "journey":
+        return [Group("all", journey.name, "all")]
+    if level in ("stage", "touchpoint"):
+        return [g for g in journey.groups(level) if spec.asks in g.asks]
+    return data_groups(keys)
+
+
+def family_breakdown(
+    session: Session,
+    journey: JourneyView,
+    metric: str,
+    levels: tuple[GroupBy, ...],
+    period: Period | None,
+) -> dict[GroupBy, list[Any]]:
+    """Rows of `metric` at every level in `levels` for `period`, q-values by the one rule."""
     spec = METRICS[metric]
     windows, has_previous = windows_for(period)
     current = len(windows) - 1
     repo = AnalyticsRepository(session)
-    data = spec.load(repo, journey.id, by, windows)
-    totals = spec.load(repo, journey.id, "journey", windows)
-    if by in ("stage", "touchpoint"):
-        groups = [g for g in journey.groups(by) if spec.asks in g.asks]
-    else:
-        groups = data_groups({g for (b, g) in data if b == current})
+    rows: dict[GroupBy, list[Any]] = {}
+    for level in levels:
+        data = spec.load(repo, journey.id, level, windows)
+        groups = level_groups(journey, spec, level, {g for (b, g) in data if b == current})
+        rows[level] = [
+            spec.build(
+                group,
+                data.get((current, group.db_key), spec.empty),
+                data.get((current - 1, group.db_key), spec.empty) if has_previous else None,
+            )
+            for group in groups
+        ]
+    return significance_family(rows)
 
-    def row(group: Group, source: Loaded, key: Any) -> Any:
-        previous = source.get((current - 1, key), spec.empty) if has_previous else None
-        return spec.build(group, source.get((current, key), spec.empty), previous)
 
-    overall = row(Group("all", journey.name, "all"), totals, "all")
-    return overall, with_q_values([row(g, data, g.db_key) for g in groups])
+def breakdown(
+    session: Session, journey: JourneyView, metric: str, by: GroupBy, period: Period | None
+) -> tuple[Any, list[Any]]:
+    """(overall row, rows) for `metric` (nps | csat | sentiment) broken down `by`."""
+    rows = family_breakdown(session, journey, metric, family_levels(by), period)
+    return rows["journey"][0], rows[by]

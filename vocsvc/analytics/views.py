@@ -7,12 +7,14 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from vocsvc.analytics.readmodel import Group, JourneyView
+from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.repository import AnalyticsRepository, GroupBy
 from vocsvc.analytics.schemas import (
     CSATRow,
     NPSRow,
     Overview,
+    PeriodCatalogue,
+    PeriodStatus,
     StageOverview,
     TargetMiss,
     TrendPoint,
@@ -21,14 +23,15 @@ from vocsvc.analytics.schemas import (
 )
 from vocsvc.analytics.service import (
     METRICS,
-    breakdown,
-    data_groups,
+    family_breakdown,
+    family_levels,
+    level_groups,
     period_out,
     rollup_days,
-    with_q_values,
+    significance_family,
 )
 from vocsvc.installation.service import rollup_timezone
-from vocsvc.periods import Period, period_of
+from vocsvc.periods import Period, in_progress, last_complete_quarter, period_of
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
 
@@ -40,14 +43,19 @@ class Breakdowns:
         self.session = session
         self.journey = journey
         self.period = period
-        self._computed: dict[tuple[str, GroupBy], tuple[Any, list[Any]]] = {}
+        self._computed: dict[tuple[str, tuple[GroupBy, ...]], dict[GroupBy, list[Any]]] = {}
 
     def get(self, metric: str, by: GroupBy) -> tuple[Any, list[Any]]:
-        """(overall row, rows) of `metric` by `by`, as `breakdown` returns them."""
-        if (metric, by) not in self._computed:
-            found = breakdown(self.session, self.journey, metric, by, self.period)
-            self._computed[metric, by] = found
-        return self._computed[metric, by]
+        """(overall row, rows) of `metric` by `by`, as `breakdown` returns them.
+
+        The levels of one significance family are computed together, once.
+        """
+        levels = family_levels(by)
+        if (metric, levels) not in self._computed:
+            found = family_breakdown(self.session, self.journey, metric, levels, self.period)
+            self._computed[metric, levels] = found
+        rows = self._computed[metric, levels]
+        return rows["journey"][0], rows[by]
 
     def nps(self, by: GroupBy) -> tuple[NPSRow, list[NPSRow]]:
         return cast(tuple[NPSRow, list[NPSRow]], self.get("nps", by))
@@ -73,30 +81,33 @@ def trend(
         series_periods.insert(0, series_periods[0].previous())
     windows = [(p.start, p.end) for p in series_periods]
     spec = METRICS[metric]
-    data = spec.load(AnalyticsRepository(session), journey.id, by, windows)
-    if by == "journey":
-        groups = [Group("all", journey.name, "all")]
-    elif by in ("stage", "touchpoint"):
-        groups = [g for g in journey.groups(by) if spec.asks in g.asks]
-    else:
-        groups = data_groups({g for (_, g) in data})
-    series = []
-    for group in groups:
-        rows = [
-            spec.build(group, data.get((i, group.db_key), spec.empty),
-                       data.get((i - 1, group.db_key), spec.empty))
-            for i in range(1, len(windows))
-        ]  # fmt: skip
-        rows = with_q_values(rows)
-        points = [_point(series_periods[i + 1].label, row, metric) for i, row in enumerate(rows)]
-        series.append(TrendSeries(key=group.key, label=group.label, points=points))
+    repo = AnalyticsRepository(session)
+    levels = family_levels(by)
+    data = {level: spec.load(repo, journey.id, level, windows) for level in levels}
+    groups = {
+        level: level_groups(journey, spec, level, {g for (_, g) in data[level]}) for level in levels
+    }
+    points: dict[str, list[TrendPoint]] = {group.key: [] for group in groups[by]}
+    for i in range(1, len(windows)):  # each period pair is a family of its own
+        rows = {
+            level: [
+                spec.build(g, data[level].get((i, g.db_key), spec.empty),
+                           data[level].get((i - 1, g.db_key), spec.empty))
+                for g in groups[level]
+            ]
+            for level in levels
+        }  # fmt: skip
+        for row in significance_family(rows)[by]:
+            points[row.key].append(_point(series_periods[i], row, metric))
+    series = [TrendSeries(key=g.key, label=g.label, points=points[g.key]) for g in groups[by]]
     return TrendReport(metric=metric, interval=interval, by=by, series=series)
 
 
-def _point(label: str, row: Any, metric: str) -> TrendPoint:
+def _point(period: Period, row: Any, metric: str) -> TrendPoint:
     change = row.change if row.change and row.change.previous is not None and row.n else None
     return TrendPoint(
-        period=label,
+        period=period.label,
+        in_progress=in_progress(period, datetime.now(period.start.tzinfo)),
         n=row.n,
         value=getattr(row, VALUE_FIELD[metric]),
         ci_low=row.ci_low,
@@ -134,7 +145,7 @@ def overview(
     weakest, reason = _weakest(stages)
     return Overview(
         journey=journey.key,
-        period=period_out(period),
+        period=period_out(period, sum(counts.values())),
         stages=stages,
         weakest_stage=weakest,
         weakest_reason=reason,
@@ -193,3 +204,31 @@ def _target_misses(computed: Breakdowns) -> list[TargetMiss]:
                 )
             )  # fmt: skip
     return misses
+
+
+def period_catalogue(
+    session: Session, journey: JourneyView, interval: str, count: int, now: datetime
+) -> PeriodCatalogue:
+    """The last `count` periods up to the one in progress, newest first, each with its status."""
+    tz = now.tzinfo
+    periods = [period_of(now, interval, tz)]  # type: ignore[arg-type]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    default = (
+        last_complete_quarter(now, tz)  # type: ignore[arg-type]
+        if interval == "quarter"
+        else periods[0].previous()
+    )
+    ordered = periods[::-1]  # contiguous and ascending, as the repository's windows must be
+    answers = AnalyticsRepository(session).answers_per_window(
+        journey.id, [(p.start, p.end) for p in ordered]
+    )
+    statuses = [
+        PeriodStatus(
+            label=p.label, start=p.start.isoformat(), end=p.end.isoformat(),
+            in_progress=in_progress(p, now), has_data=n > 0, answers=n,
+            default=p.label == default.label,
+        )
+        for p, n in zip(ordered, answers, strict=True)
+    ]  # fmt: skip
+    return PeriodCatalogue(interval=interval, default=default.label, periods=statuses[::-1])

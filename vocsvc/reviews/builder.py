@@ -1,19 +1,22 @@
-"""Assemble a quarterly review from the analytics, gap and topic services."""
+"""Assemble a quarterly review from the analytics, gap, topic and case services."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import JourneyView
-from vocsvc.analytics.schemas import TargetMiss
-from vocsvc.analytics.service import period_out
-from vocsvc.analytics.views import Breakdowns, overview
+from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, TargetMiss
+from vocsvc.analytics.views import Breakdowns, overview, trend
+from vocsvc.cases.service import case_stats
 from vocsvc.gaps.quadrants import CONCENTRATE
 from vocsvc.gaps.schemas import GapRow, GapsReport
 from vocsvc.gaps.service import gaps_report
 from vocsvc.models import utcnow
 from vocsvc.periods import Period
-from vocsvc.reviews.charts import IPAPoint, ipa_svg
+from vocsvc.reviews.charts import IPAPoint, TrendLine, ipa_svg, trend_svg
+from vocsvc.reviews.formatting import NO_DATA, change, count, rating, score
 from vocsvc.reviews.schemas import (
     CSATSection,
     JourneyRef,
@@ -21,8 +24,15 @@ from vocsvc.reviews.schemas import (
     NPSSection,
     PainPoints,
     ReviewContent,
+    TouchpointLine,
+    TrendChart,
 )
+from vocsvc.topics.schemas import TopicGroup
 from vocsvc.topics.service import topics
+
+TREND_PERIODS = 4
+MAX_ACTIONS = 8
+METRIC_NAME = {"nps": "NPS", "csat": "CSAT"}
 
 
 def build_review(session: Session, journey: JourneyView, period: Period) -> ReviewContent:
@@ -34,24 +44,37 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
     chart = _ipa(gaps)  # points in journey order, before the rows are ranked
     gaps.rows.sort(key=lambda row: row.priority)
     pain = topics(session, journey, "stage", period, "negative", top_n=5)
-    pain_points = [
-        PainPoints(stage=g.key, label=g.label, comments=g.comments, terms=g.terms)
-        for g in pain.groups
-    ]
+    pain_points = each_example_once(pain.groups)
     journey_map = overview(session, journey, period, computed)
     changes = movers(computed)
+    nps = NPSSection(overall=nps_overall, by_stage=nps_by_stage)
+    csat = CSATSection(overall=csat_overall, by_stage=csat_by_stage)
+    to_act_on = [
+        *stage_change_actions(journey, nps, csat),
+        *gap_actions(gaps.rows),
+        *aspect_problem_actions(session, journey, period),
+        *target_actions(journey_map.moments_of_truth_below_target),
+        *touchpoint_actions(journey, changes, nps, csat),
+        *improvement_actions(nps, csat),
+    ][:MAX_ACTIONS]
+    if journey_map.period.has_data and not to_act_on:
+        to_act_on = ["本季度没有统计上显著的问题信号；请继续收集反馈，以便更早发现变化。"]
     return ReviewContent(
         journey=JourneyRef(key=journey.key, name=journey.name),
-        period=period_out(period),
+        period=journey_map.period,
         generated_at=utcnow().isoformat(),
-        nps=NPSSection(overall=nps_overall, by_stage=nps_by_stage),
-        csat=CSATSection(overall=csat_overall, by_stage=csat_by_stage),
+        nps=nps,
+        csat=csat,
         overview=journey_map,
         gaps=gaps,
         ipa_svg=chart,
         pain_points=pain_points,
         movers=changes,
-        actions=actions(gaps.rows, journey_map.moments_of_truth_below_target, changes, pain_points),
+        actions=to_act_on,
+        summary=executive_summary(journey_map.period.has_data, nps, csat, gaps, to_act_on),
+        trends=[_trend(session, journey, period, metric) for metric in ("nps", "csat")],
+        touchpoints=touchpoint_lines(journey, computed),
+        cases=case_stats(session, journey.id, journey.key, period),
     )
 
 
@@ -64,6 +87,47 @@ def _ipa(gaps: GapsReport) -> str:
     return ipa_svg(points, gaps.importance_crosshair, gaps.performance_crosshair)
 
 
+def _trend(session: Session, journey: JourneyView, period: Period, metric: str) -> TrendChart:
+    """The metric by stage over the review's quarter and the three before (same q family)."""
+    interval = "month" if period.kind == "month" else "quarter"
+    report = trend(session, journey, metric, interval, "stage", period.end - timedelta(seconds=1),
+                   TREND_PERIODS)  # fmt: skip
+    labels = [p.period + ("（进行中）" if p.in_progress else "") for p in report.series[0].points]
+    lines = [
+        TrendLine(s.label, [p.value if p.n else None for p in s.points],
+                  [p.low_sample for p in s.points])
+        for s in report.series
+    ]  # fmt: skip
+    return TrendChart(metric=metric, periods=labels, svg=trend_svg(metric, labels, lines))
+
+
+def touchpoint_lines(journey: JourneyView, computed: Breakdowns) -> list[TouchpointLine]:
+    """Each surveyed touchpoint's NPS and CSAT rows, in journey order."""
+    nps = {row.key: row for row in computed.nps("touchpoint")[1]}
+    csat = {row.key: row for row in computed.csat("touchpoint")[1]}
+    return [
+        TouchpointLine(key=tp.key, label=tp.label, stage_label=journey.stage_name(tp.stage_key),
+                       department=tp.owner or None, nps=nps.get(tp.key), csat=csat.get(tp.key))
+        for tp in journey.touchpoints
+        if tp.key in nps or tp.key in csat
+    ]  # fmt: skip
+
+
+def each_example_once(groups: list[TopicGroup]) -> list[PainPoints]:
+    """Pain points per stage; a comment quoted under one term is not quoted again elsewhere."""
+    seen: set[str] = set()
+    out = []
+    for group in groups:
+        terms = []
+        for term in group.terms:
+            examples = [e for e in dict.fromkeys(term.examples) if e not in seen]
+            seen.update(examples)
+            terms.append(term.model_copy(update={"examples": examples}))
+        out.append(PainPoints(stage=group.key, label=group.label, comments=group.comments,
+                              terms=terms))  # fmt: skip
+    return out
+
+
 def movers(computed: Breakdowns, limit: int = 5) -> list[Mover]:
     """Touchpoints whose NPS or CSAT changed significantly against the previous period."""
     found: list[Mover] = []
@@ -71,52 +135,178 @@ def movers(computed: Breakdowns, limit: int = 5) -> list[Mover]:
     csat_rows = [(row, row.mean) for row in computed.csat("touchpoint")[1]]
     for metric, rows in (("nps", nps_rows), ("csat", csat_rows)):
         for row, value in rows:
-            change = row.change
-            if change is None or not change.significant or change.difference is None:
+            c = row.change
+            if c is None or not c.significant or c.difference is None:
                 continue
             found.append(Mover(
                 touchpoint=row.key, label=row.label, metric=metric, value=value,
-                previous=change.previous, difference=change.difference, ci_low=change.ci_low,
-                ci_high=change.ci_high, q_value=change.q_value, n=row.n,
+                previous=c.previous, difference=c.difference, ci_low=c.ci_low,
+                ci_high=c.ci_high, q_value=c.q_value, n=row.n,
             ))  # fmt: skip
     scale = {"nps": 100.0, "csat": 2.0}  # rank NPS points and CSAT points on a comparable scale
     found.sort(key=lambda m: -abs(m.difference) / scale[m.metric])
     return found[:limit]
 
 
-def actions(
-    ranked: list[GapRow],
-    target_misses: list[TargetMiss],
-    changes: list[Mover],
-    pain_points: list[PainPoints],
+# --- the executive summary and what to act on (plain business Chinese) -------------------------
+
+
+def _value(row: NPSRow | CSATRow) -> float | None:
+    return row.nps if isinstance(row, NPSRow) else row.mean
+
+
+def _against_last(metric: str, c: Change | None) -> str:
+    """How a figure compares with last quarter's, in words."""
+    if c is None or c.previous is None or c.difference is None:
+        return "上期无数据，无法比较"
+    unit = " 分"
+    if c.significant:
+        way = "显著上升" if c.difference > 0 else "显著下降"
+        return f"较上期{way} {change(abs(c.difference), metric).lstrip('+')}{unit}"
+    return f"与上期相比变化 {change(c.difference, metric)}{unit}，统计上不显著"
+
+
+def executive_summary(
+    has_data: bool | None, nps: NPSSection, csat: CSATSection, gaps: GapsReport, acts: list[str]
 ) -> list[str]:
-    """A short, data-derived list of what to act on, most pressing first."""
-    out: list[str] = []
-    for row in ranked[:3]:
-        if row.quadrant == CONCENTRATE or row.misjudged:
-            reasons = []
-            if row.quadrant == CONCENTRATE:
-                reasons.append("顾客认为重要但表现偏低")
-            gap = row.performance_gap
-            if gap and gap.significant and gap.value > 0:
-                reasons.append(f"内部高估表现 {gap.value:+.2f} 分（q={gap.q_value:.3g}）")
-            gap = row.importance_gap
-            if gap and gap.significant and gap.value < 0:
-                reasons.append(f"内部低估重要性 {gap.value:+.2f} 分（q={gap.q_value:.3g}）")
-            owner = f"（{row.department}）" if row.department else ""
-            out.append(f"改进「{row.label}」{owner}：" + "；".join(reasons))
-    for miss in target_misses:
-        if miss.significantly_below:
-            out.append(
-                f"关键时刻「{miss.label}」的 {miss.metric.upper()} {miss.value} "
-                f"显著低于目标 {miss.target}"
+    """Four or five sentences a meeting can start from."""
+    if not has_data:
+        return [f"本期没有收到任何顾客反馈（{NO_DATA}），以下各表均无可报告的数字。"]
+    lines = []
+    for metric, overall in (("nps", nps.overall), ("csat", csat.overall)):
+        if overall.n:
+            lines.append(
+                f"整体 {METRIC_NAME[metric]} 为 {score(_value(overall), metric)}"
+                f"（{count(overall.n)} 份回答），{_against_last(metric, overall.change)}。"
             )
-    for mover in changes:
-        if mover.difference < 0:
-            metric = mover.metric.upper()
-            out.append(f"查明「{mover.label}」{metric} 显著下降 {mover.difference:+} 的原因")
-    for group in pain_points:
-        if group.terms:
-            term = group.terms[0]
-            out.append(f"{group.label}阶段最突出的抱怨是「{term.term}」（{term.count} 条差评提及）")
-    return out[:8] or ["本期没有显著的问题信号；继续收集反馈以提高估计精度。"]
+    down: list[str] = []
+    up: list[str] = []
+    for metric, rows in (("nps", nps.by_stage), ("csat", csat.by_stage)):
+        for row in rows:
+            c = row.change
+            if c and c.significant and c.difference is not None:
+                text = f"{row.label}（{METRIC_NAME[metric]} {change(c.difference, metric)}）"
+                (up if c.difference > 0 else down).append(text)
+    if down or up:
+        parts = []
+        if down:
+            parts.append("显著下降的阶段：" + "、".join(down))
+        if up:
+            parts.append("显著上升的阶段：" + "、".join(up))
+        lines.append("；".join(parts) + "。")
+    else:
+        lines.append("各阶段的 NPS 与 CSAT 与上期相比均无显著变化。")
+    misjudged = [r.label for r in gaps.rows if r.misjudged]
+    if misjudged:
+        who = f"，误判最多的部门是{gaps.most_misjudging_department}" if (
+            gaps.most_misjudging_department) else ""  # fmt: skip
+        lines.append(f"内部评估与顾客感受显著不一致的触点有 {len(misjudged)} 个{who}。")
+    if acts:
+        lines.append(f"最需要行动的一项：{acts[0]}")
+    return lines
+
+
+def _owners(journey: JourneyView, stage_key: str) -> str:
+    owners = dict.fromkeys(tp.owner for tp in journey.touchpoints
+                           if tp.stage_key == stage_key and tp.owner)  # fmt: skip
+    return "、".join(owners) or "相关负责部门"
+
+
+def stage_change_actions(journey: JourneyView, nps: NPSSection, csat: CSATSection) -> list[str]:
+    """Stages whose NPS or CSAT fell significantly against last quarter."""
+    out = []
+    for metric, rows in (("nps", nps.by_stage), ("csat", csat.by_stage)):
+        for row in rows:
+            c = row.change
+            if not (c and c.significant and c.difference is not None and c.difference < 0):
+                continue
+            out.append(
+                f"「{row.label}」阶段 {METRIC_NAME[metric]} 较上期显著下降 "
+                f"{change(-c.difference, metric).lstrip('+')} 分（{score(c.previous, metric)} → "
+                f"{score(_value(row), metric)}），"
+                f"请{_owners(journey, row.key)}查明原因并提出改进措施。"
+            )
+    return out
+
+
+def gap_actions(ranked: list[GapRow]) -> list[str]:
+    """The top-priority touchpoints customers rate low, or that staff misjudge."""
+    out = []
+    for row in ranked[:3]:
+        if row.quadrant != CONCENTRATE and not row.misjudged:
+            continue
+        owner = row.department or "负责部门"
+        reasons = []
+        if row.quadrant == CONCENTRATE:
+            reasons.append("顾客认为重要但评价偏低，列为重点改进")
+        gap = row.performance_gap
+        if (
+            gap
+            and gap.significant
+            and gap.value > 0
+            and row.internal_performance
+            and (row.customer_performance)
+        ):
+            reasons.append(
+                f"内部自评（{rating(row.internal_performance.mean)} 分）比顾客评价"
+                f"（{rating(row.customer_performance.mean)} 分）高 {rating(gap.value)} 分，"
+                "请用顾客原声校准自评"
+            )
+        gap = row.importance_gap
+        if gap and gap.significant and gap.value < 0:
+            reasons.append(f"内部低估了顾客对它的重视程度（差 {rating(-gap.value)} 分）")
+        if reasons:
+            out.append(f"改进「{row.label}」（{owner}）：" + "；".join(reasons) + "。")
+    return out
+
+
+def target_actions(misses: list[TargetMiss]) -> list[str]:
+    return [
+        f"关键时刻「{m.label}」的 {METRIC_NAME.get(m.metric, m.metric)} 为 "
+        f"{score(m.value, m.metric)}，显著低于目标 {score(m.target, m.metric)}，"
+        "需制定专项整改计划。"
+        for m in misses
+        if m.significantly_below
+    ]
+
+
+def touchpoint_actions(
+    journey: JourneyView, changes: list[Mover], nps: NPSSection, csat: CSATSection
+) -> list[str]:
+    """Touchpoints that fell significantly, unless their stage's fall in it is listed already."""
+    declined = {
+        (metric, row.key)
+        for metric, rows in (("nps", nps.by_stage), ("csat", csat.by_stage))
+        for row in rows
+        if row.change and row.change.significant and (row.change.difference or 0) < 0
+    }
+    stage_of = {tp.key: tp.stage_key for tp in journey.touchpoints}
+    return [
+        f"「{m.label}」的 {METRIC_NAME[m.metric]} 较上期显著下降 "
+        f"{change(-m.difference, m.metric).lstrip('+')} 分，请负责部门跟进。"
+        for m in changes
+        if m.difference < 0 and (m.metric, stage_of.get(m.touchpoint)) not in declined
+    ]
+
+
+def aspect_problem_actions(session: Session, journey: JourneyView, period: Period) -> list[str]:
+    """HOOK for issue 17: the aspects service's significant aspect problems, one line each.
+
+    Empty until the aspects API lands; it is called where its lines belong in the list (after
+    the significant stage changes and gaps, before target misses and improvements).
+    """
+    return []
+
+
+def improvement_actions(nps: NPSSection, csat: CSATSection) -> list[str]:
+    """Stages that improved significantly: what worked should be kept and shared."""
+    out = []
+    for metric, rows in (("nps", nps.by_stage), ("csat", csat.by_stage)):
+        for row in rows:
+            c = row.change
+            if c and c.significant and c.difference is not None and c.difference > 0:
+                out.append(
+                    f"「{row.label}」阶段 {METRIC_NAME[metric]} 显著上升 "
+                    f"{change(c.difference, metric).lstrip('+')} 分，请总结做法并推广到其他阶段。"
+                )
+    return out

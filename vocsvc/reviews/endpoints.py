@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
@@ -10,7 +12,7 @@ from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
 from vocsvc.db import SessionDep
 from vocsvc.errors import InvalidInput
-from vocsvc.periods import comparable_period
+from vocsvc.periods import review_period
 from vocsvc.reviews.schemas import ReviewOut
 from vocsvc.reviews.service import get_review
 from vocsvc.web.security import document_headers
@@ -26,11 +28,15 @@ router = APIRouter(prefix="/v1/journeys/{journey}", tags=["reviews"])
 def get_report(
     journey: str, report: str, session: SessionDep, _key: ViewerKey
 ) -> ReviewOut | HTMLResponse:
-    """The review of a period (`2026Q3.json` or `.html`); the stored snapshot when one exists."""
+    """The review of a period (`2026Q3.json` or `.html`; `latest`: the last complete quarter).
+
+    The stored snapshot when one exists; a period that has not begun is refused
+    (`period_not_begun`), one in progress is reviewed and says so.
+    """
     label, _, fmt = report.partition(".")
     if fmt not in ("", "json", "html"):
         raise InvalidInput(f"unknown report format '.{fmt}': use .json or .html")
-    period = comparable_period(label, get_settings().tz, "report")
+    period = review_period(label, datetime.now(get_settings().tz), "report")
     review = get_review(session, journey_view(session, journey), period)
     if fmt == "html":
         return HTMLResponse(review.html, headers=document_headers())

@@ -7,6 +7,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from vocsvc.gaps.quadrants import QUADRANTS
+from vocsvc.reviews import formatting
 from vocsvc.reviews.schemas import ReviewContent
 
 QUADRANT_LABELS = {q.key: q.label for q in QUADRANTS}
@@ -14,12 +15,27 @@ QUADRANT_LABELS = {q.key: q.label for q in QUADRANTS}
 
 @lru_cache
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("vocsvc.reviews", "templates"),
         autoescape=select_autoescape(["html"]),
     )
+    # The one formatting rule (vocsvc/reviews/formatting.py), as filters.
+    env.filters.update(
+        score=formatting.score,
+        change=formatting.change,
+        interval=formatting.interval,
+        q=formatting.q_value,
+        share=formatting.share,
+        rating=formatting.rating,
+        hours=formatting.hours,
+        count=formatting.count,
+    )
+    return env
 
 
 def render_html(content: ReviewContent) -> str:
     template = _environment().get_template("review.html")
-    return template.render(r=content, quadrants=QUADRANT_LABELS)
+    return template.render(
+        r=content, quadrants=QUADRANT_LABELS, no_data=formatting.NO_DATA,
+        missing=formatting.MISSING,
+    )  # fmt: skip

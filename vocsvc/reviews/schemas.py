@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from vocsvc.analytics.schemas import CSATRow, NPSRow, Overview, PeriodOut
+from vocsvc.cases.schemas import CaseStats
 from vocsvc.gaps.schemas import GapsReport
 from vocsvc.topics.schemas import TermOut
 
@@ -54,6 +55,25 @@ class Mover(BaseModel):
     n: int
 
 
+class TouchpointLine(BaseModel):
+    """A touchpoint's NPS and CSAT this period against the last (rows of the same family)."""
+
+    key: str
+    label: str
+    stage_label: str
+    department: str | None
+    nps: NPSRow | None
+    csat: CSATRow | None
+
+
+class TrendChart(BaseModel):
+    """A metric by stage over the last periods, drawn as SVG (hollow dots: n < 30)."""
+
+    metric: Literal["nps", "csat"]
+    periods: list[str]
+    svg: str
+
+
 class ReviewContent(BaseModel):
     """Every section of a review of one journey and period."""
 
@@ -68,6 +88,11 @@ class ReviewContent(BaseModel):
     pain_points: list[PainPoints]
     movers: list[Mover]
     actions: list[str]
+    # Added for issue 18 (defaults: snapshots stored before load as they were).
+    summary: list[str] = []  # the executive summary, in plain Chinese
+    trends: list[TrendChart] = []
+    touchpoints: list[TouchpointLine] = []
+    cases: CaseStats | None = None
 
 
 class ReviewOut(ReviewContent):

@@ -1,0 +1,152 @@
+"""The review reads as a meeting document: summary first, one rounding rule, 无数据, actions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vocsvc.models import FollowUpCase, Response
+from vocsvc.reviews import builder, formatting
+from vocsvc.reviews.charts import place_labels, text_width
+from vocsvc.topics.schemas import TermOut, TopicGroup
+
+Headers = dict[str, dict[str, str]]
+
+
+def test_one_formatting_rule() -> None:
+    assert formatting.score(16.666, "nps") == "17" and formatting.score(-0.4, "nps") == "0"
+    assert formatting.score(3.14159, "csat") == "3.14" and formatting.score(None, "csat") == "—"
+    assert formatting.change(12.1, "nps") == "+12" and formatting.change(-0.004, "csat") == "±0"
+    assert formatting.change(-0.256, "csat") == "-0.26"
+    assert formatting.interval(1.7, 22.4, "nps") == "[2, 22]"
+    assert formatting.q_value(1e-30) == "<0.001" and formatting.q_value(0.0912) == "0.091"
+    assert formatting.share(0.666) == "67%" and formatting.hours(72) == "3.0 天"
+    assert formatting.score(float("nan"), "nps") == "—"
+
+
+def _review(client: TestClient, keys: Headers, period: str, fmt: str = "json") -> Any:
+    reply = client.get(f"/v1/journeys/retail/reports/{period}.{fmt}", headers=keys["viewer"])
+    assert reply.status_code == 200, reply.text
+    return reply.json() if fmt == "json" else reply.text
+
+
+def test_meeting_ready_sections_in_order(client: TestClient, keys: Headers, quarter: None) -> None:
+    html = _review(client, keys, "2026Q3", "html")
+    headings = re.findall(r"<h2>(.*?)</h2>", html)
+    assert headings[0] == "一、执行摘要" and "二、各阶段 NPS 与 CSAT（对比上期）" in headings
+    for section in ("趋势", "各触点表现", "内外部认知差距", "重要性-表现分析", "痛点", "跟进工单"):
+        assert any(section in h for h in headings), section
+    assert "@page { size: A4" in html and "counter(page)" in html
+    assert "None" not in html and "nan" not in html.lower().replace("nanum", "")
+    review = _review(client, keys, "2026Q3")
+    # NPS in whole points, CSAT to two decimals, wherever they print.
+    checkout_nps = next(r for r in review["nps"]["by_stage"] if r["key"] == "checkout")
+    checkout_csat = next(r for r in review["csat"]["by_stage"] if r["key"] == "checkout")
+    assert f"<td>{round(checkout_nps['nps'])}</td>" in html
+    assert f"<td>{checkout_csat['mean']:.2f}</td>" in html
+    assert not re.search(r"<td>-?\d+\.\d</td>", html)  # no value with one decimal anywhere
+    assert [t["metric"] for t in review["trends"]] == ["nps", "csat"]
+    assert review["trends"][0]["periods"][-1] == "2026Q3" and "<svg" in review["trends"][0]["svg"]
+    lines = {t["key"]: t for t in review["touchpoints"]}
+    assert lines["checkout"]["nps"]["n"] > 0 and lines["checkout"]["department"]
+
+
+def test_summary_and_actions_in_plain_chinese(
+    client: TestClient,
+    keys: Headers,
+    quarter: None,
+) -> None:
+    review = _review(client, keys, "2026Q3")
+    assert any("整体 NPS 为" in line and "显著下降" in line for line in review["summary"])
+    assert any("显著下降的阶段：结账" in line for line in review["summary"])
+    actions = review["actions"]
+    assert actions[0].startswith("「结账」阶段 NPS 较上期显著下降")
+    assert any(a.startswith("改进「收银排队与结账」（收银部）") for a in actions)
+    assert not any(re.search(r"q=|e-\d", a) for a in actions)  # no statistics jargon
+    assert review["summary"][-1] == f"最需要行动的一项：{actions[0]}"
+
+
+def test_the_aspects_hook_feeds_the_action_list(
+    client: TestClient,
+    keys: Headers,
+    quarter: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    line = "「排队」方面的差评显著增多，请收银部排查高峰时段人手。"
+    monkeypatch.setattr(builder, "aspect_problem_actions", lambda *_: [line])
+    assert line in _review(client, keys, "2026Q3")["actions"]
+
+
+def test_case_figures_per_department(
+    client: TestClient, session: Session, keys: Headers, quarter: None
+) -> None:
+    # Three detractors' cases opened in the quarter: two resolved (after 5 and 50 hours).
+    detractors = session.scalars(
+        select(Response).where(Response.nps <= 6).order_by(Response.id).limit(3)
+    ).all()
+    opened = datetime(2026, 8, 6, 9, 0, tzinfo=UTC)
+    for response, hours in zip(detractors, (5, 50, None), strict=True):
+        session.add(FollowUpCase(
+            response_id=response.id, journey_id=response.journey_id,
+            stage_id=response.stage_id, touchpoint_id=response.touchpoint_id,
+            department="收银部", reasons=["nps<=6"], opened_at=opened, updated_at=opened,
+            status="open" if hours is None else "resolved", hours_to_resolve=hours,
+            resolved_at=None if hours is None else opened + timedelta(hours=hours),
+        ))  # fmt: skip
+    session.commit()
+    review = _review(client, keys, "2026Q3")
+    (cashiers,) = [d for d in review["cases"]["departments"] if d["department"] == "收银部"]
+    assert (cashiers["open"], cashiers["closed"]) == (1, 2)
+    html = _review(client, keys, "2026Q3", "html")
+    row = re.search(r"<tr><td>收银部</td>(.*?)</tr>", html, re.S)
+    assert row and "<td>1</td>" in row[1] and "<td>2</td>" in row[1] and "小时" in row[1]
+
+
+def test_an_empty_period_says_so(client: TestClient, keys: Headers, retail: str) -> None:
+    review = _review(client, keys, "2025Q1")
+    assert review["period"]["has_data"] is False
+    assert review["summary"] == ["本期没有收到任何顾客反馈（无数据），以下各表均无可报告的数字。"]
+    assert review["actions"] == []
+    html = _review(client, keys, "2025Q1", "html")
+    assert "None" not in html and html.count("无数据") >= 5
+
+
+def test_each_example_is_quoted_once() -> None:
+    def term(name: str, examples: list[str]) -> TermOut:
+        return TermOut(term=name, count=len(examples), share=0.5, score=1.0, examples=examples)
+
+    groups = [
+        TopicGroup(key="checkout", label="结账", comments=3, terms=[
+            term("排队", ["排队太久，收银员态度差", "排队半小时"]),
+            term("收银员", ["排队太久，收银员态度差", "收银员不耐烦"]),
+        ]),
+        TopicGroup(key="after_sales", label="售后", comments=1, terms=[
+            term("态度", ["排队太久，收银员态度差"]),
+        ]),
+    ]  # fmt: skip
+    found = builder.each_example_once(groups)
+    quoted = [e for g in found for t in g.terms for e in t.examples]
+    assert len(quoted) == len(set(quoted)) == 3
+    assert [t.term for t in found[0].terms] == ["排队", "收银员"]  # terms stay, with their counts
+
+
+def test_ipa_labels_never_overlap_even_when_crowded() -> None:
+    rng = np.random.default_rng(3)
+    anchors = [(float(x), float(y), f"触点{i}号标签") for i, (x, y) in
+               enumerate(rng.normal([320, 230], 25, size=(18, 2)))]  # fmt: skip
+    area = (58.0, 58.0, 582.0, 402.0)
+    placed = place_labels(anchors, area)
+    boxes = [(x, y - 12, x + text_width(t), y - 12 + 15) for (x, y, _), (_, _, t) in
+             zip(placed, anchors, strict=True)]  # fmt: skip
+    for i, a in enumerate(boxes):
+        assert area[0] <= a[0] and a[2] <= area[2] and area[1] <= a[1] and a[3] <= area[3]
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+    assert any(leader for _, _, leader in placed)  # crowded: some went further out
