@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 from typing import TYPE_CHECKING, Any
@@ -225,3 +226,32 @@ def test_comment_box_counts_characters_up_to_the_survey_limit(phone: Tab, shop_u
     phone.screenshot("widget-counter-full")
     open_shop(phone, shop_url, "journey=retail&touchpoint=checkout&lang=en")
     assert counter.inner_text() == f"0 / {COMMENT_MAX_LENGTH} characters"
+
+
+REFUSALS = [("zh", "请选择 0 到 10 之间的整数"), ("en", "must be an integer from 0 to 10, got 11")]
+
+
+@pytest.mark.parametrize(("lang", "expected"), REFUSALS)
+def test_a_refusal_from_the_server_is_shown_in_the_widgets_language(
+    phone: Tab, shop_url: str, lang: str, expected: str
+) -> None:
+    """The answer is tampered with on its way (nps 11); the real server's words are shown."""
+    page = phone.page
+    sent: list[str] = []
+
+    def tamper(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(route.request.headers.get("accept-language", ""))
+        body = {**route.request.post_data_json, "nps": 11}
+        route.continue_(post_data=json.dumps(body))
+
+    page.route("**/v1/public/responses", tamper)
+    open_shop(phone, shop_url, f"journey=retail&touchpoint=checkout&lang={lang}")
+    widget = page.locator(WIDGET)
+    widget.get_by_role("radio", name="7 " + ("分" if lang == "zh" else "points")).first.click()
+    widget.get_by_role("button", name="提交" if lang == "zh" else "Submit").click()
+    widget.locator("#e-nps").filter(has_text=expected).wait_for()
+    assert sent == ["zh-CN" if lang == "zh" else "en"]
+    phone.screenshot(f"widget-server-refusal-{lang}")

@@ -7,6 +7,8 @@
   if (!me || !me.dataset.journey || !me.dataset.touchpoint) return;
   var D = me.dataset, EN = D.lang === "en", NS = "http://www.w3.org/2000/svg";
   var API = new URL(me.src, location.href).origin;
+  // Sent with every request: the API's error messages then match the widget's language.
+  var LANG = EN ? "en" : "zh-CN";
   var DAYS = D.intervalDays == null || D.intervalDays === "" ? 30 : +D.intervalDays;
   var STORE = "vocsvc:answered:" + D.journey + ":" + D.touchpoint;
   var L = EN ? {
@@ -183,7 +185,7 @@
     function send(body, attempt) {
       var ctl = window.AbortController ? new AbortController() : null, timer = ctl && setTimeout(function () { ctl.abort(); }, 15000);
       return fetch(API + "/v1/public/responses", { method: "POST", mode: "cors", credentials: "omit", signal: ctl && ctl.signal,
-        headers: { "Content-Type": "application/json", "Idempotency-Key": key }, body: JSON.stringify(body) })
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key, "Accept-Language": LANG }, body: JSON.stringify(body) })
         .then(function (r) {
           clearTimeout(timer);
           if (r.ok) return done();
@@ -222,7 +224,7 @@
     if (recent()) { state("suppressed"); note(L.recent); return; }
     state("loading");
     var path = "/v1/public/journeys/" + encodeURIComponent(D.journey) + "/touchpoints/" + encodeURIComponent(D.touchpoint) + "/survey";
-    fetch(API + path, { credentials: "omit" })
+    fetch(API + path, { credentials: "omit", headers: { "Accept-Language": LANG } })
       .then(function (r) { if (!r.ok) throw new Error("survey " + r.status); return r.json(); })
       .then(function (survey) { render(mount(), survey); })
       .catch(function (e) { state("error"); if (window.console) console.warn("vocsvc: " + e.message); });
