@@ -183,3 +183,9 @@ def test_qr_png_is_a_png(client: TestClient, retail: str) -> None:
 def test_qr_of_unknown_touchpoint_is_404(client: TestClient, retail: str) -> None:
     reply = client.get("/s/retail/nope/qr.svg")
     assert reply.status_code == 404 and reply.json()["error"] == "not_found"
+
+
+def test_the_root_leads_to_the_dashboard(client: TestClient) -> None:
+    reply = client.get("/", follow_redirects=False)
+    assert reply.status_code == 302 and reply.headers["location"] == "/dashboard"
+    assert client.get("/").url.path in ("/dashboard", "/dashboard/sign-in")
