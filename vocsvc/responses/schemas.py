@@ -134,6 +134,17 @@ class ResponseOut(AnswerOut):
     received_at: datetime
 
 
+class NamedKey(BaseModel):
+    key: str
+    name: str
+
+
+class ResponseFilters(BaseModel):
+    """The vocabulary of the listing's filters."""
+
+    aspects: list[NamedKey]
+
+
 class ResponsePage(BaseModel):
     items: list[ResponseOut]
-    next_cursor: int | None
+    next_cursor: str | None  # opaque: pass it back as ?cursor=
