@@ -33,7 +33,16 @@ from vocsvc.auth.endpoints import router as keys_router
 from vocsvc.cases.endpoints import router as cases_router
 from vocsvc.config import Settings, get_settings
 from vocsvc.db import SessionDep, unavailable_reason
-from vocsvc.errors import DatabaseUnavailable, VocError
+from vocsvc.error_messages import Lang, error_message, public_lang
+from vocsvc.errors import (
+    DatabaseUnavailable,
+    InvalidInput,
+    MalformedJSON,
+    Problem,
+    VocError,
+    pydantic_problem,
+    summary,
+)
 from vocsvc.gaps.endpoints import router as gaps_router
 from vocsvc.ingest.endpoints import public_router as ingest_public
 from vocsvc.ingest.endpoints import router as ingest_router
@@ -172,9 +181,11 @@ def _limiter(per_minute: int) -> RateLimiter | None:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    # Public routes word every error for the customer (vocsvc.error_messages); `error` and each
+    # problem's `code` are the same in every language.
     @app.exception_handler(VocError)
-    async def voc_error(_request: Request, error: VocError) -> JSONResponse:
-        return _voc_error_response(error)
+    async def voc_error(request: Request, error: VocError) -> JSONResponse:
+        return _voc_error_response(error, _lang(request))
 
     # The database down, restarting or unreachable: 503 with Retry-After, and the connection
     # kept (an error only the catch-all below handles is re-raised to uvicorn, which then
@@ -186,40 +197,40 @@ def _install_error_handlers(app: FastAPI) -> None:
             raise error
         log.warning("database unavailable on %s %s: %s (%s)", request.method, request.url.path,
                     reason, type(error.__cause__ or error).__name__)  # fmt: skip
-        return _voc_error_response(DatabaseUnavailable(reason))
+        return _voc_error_response(DatabaseUnavailable(reason), _lang(request))
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [_problem(e) for e in error.errors()]
         if any(e.get("type") == "json_invalid" for e in error.errors()):
-            message = "request body is not valid JSON"
-            body = {"error": "malformed_json", "message": message, "details": problems}
-            return JSONResponse(body, status_code=400)
-        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        body = {"error": "invalid_input", "message": message, "details": problems}
-        return JSONResponse(body, status_code=422)
+            refused: VocError = MalformedJSON("request body is not valid JSON", details=problems)
+        else:
+            refused = InvalidInput(summary(problems), details=problems)
+        return _voc_error_response(refused, _lang(request))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         body = {"error": "http_error", "message": str(error.detail)}
+        if (lang := _lang(request)) is not None:
+            body["message"] = error_message("http_error", lang, body["message"])
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
     # An integer beyond 64 bits (an id like 9223372036854775808 in a path) cannot be bound by
     # sqlite3 or compared with a PostgreSQL bigint: no row can have it, so it is the client's
     # error, not ours. Every other overflow or data error still surfaces as a 500.
     @app.exception_handler(OverflowError)
-    async def overflow(_request: Request, error: OverflowError) -> JSONResponse:
+    async def overflow(request: Request, error: OverflowError) -> JSONResponse:
         if "too large to convert to SQLite INTEGER" not in str(error):
             raise error
-        return _out_of_range()
+        return _voc_error_response(_out_of_range(), _lang(request))
 
     @app.exception_handler(DataError)
-    async def data_error(_request: Request, error: DataError) -> JSONResponse:
+    async def data_error(request: Request, error: DataError) -> JSONResponse:
         if isinstance(error.orig, NumericValueOutOfRange):
-            return _out_of_range()
+            return _voc_error_response(_out_of_range(), _lang(request))
         if "NUL (0x00)" in str(error.orig):  # e.g. a filter ?segment=%00 (PostgreSQL only)
             message = "text in the request must not contain a NUL (\\x00) character"
-            return JSONResponse({"error": "invalid_input", "message": message}, status_code=422)
+            return _voc_error_response(InvalidInput(message), _lang(request))
         raise error
 
     @app.exception_handler(Exception)
@@ -228,23 +239,25 @@ def _install_error_handlers(app: FastAPI) -> None:
         reference = uuid.uuid4().hex[:12]
         log.error("internal error %s on %s %s", reference, request.method, request.url.path,
                   exc_info=error)  # fmt: skip
-        body = {"error": "internal_error", "message": f"internal error (reference {reference})"}
+        message = f"internal error (reference {reference})"
+        if _lang(request) == "zh":
+            message = f"{error_message('internal_error', 'zh', message)}（编号 {reference}）"
+        body = {"error": "internal_error", "message": message}
         return JSONResponse(body, status_code=500)
 
 
-def _voc_error_response(error: VocError) -> JSONResponse:
+def _lang(request: Request) -> Lang | None:
+    return public_lang(request.url.path, request.url.query, request.headers.get("accept-language"))
+
+
+def _voc_error_response(error: VocError, lang: Lang | None = None) -> JSONResponse:
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
-    return JSONResponse(error.to_dict(), status_code=error.status_code, headers=headers)
+    return JSONResponse(error.to_dict(lang), status_code=error.status_code, headers=headers)
 
 
-def _out_of_range() -> JSONResponse:
-    message = "a number in the request is outside the range the database can hold"
-    return JSONResponse({"error": "invalid_input", "message": message}, status_code=422)
+def _out_of_range() -> InvalidInput:
+    return InvalidInput("a number in the request is outside the range the database can hold")
 
 
-def _problem(error: Any) -> dict[str, str]:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    message = str(error.get("msg", "invalid"))
-    if error.get("type") == "extra_forbidden":
-        message = "unknown field"
-    return {"field": ".".join(loc) or "(body)", "message": message}
+def _problem(error: Any) -> Problem:
+    return pydantic_problem(error, skip=("body", "query", "path", "header"))

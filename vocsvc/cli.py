@@ -11,15 +11,33 @@ from pathlib import Path
 from vocsvc.config import get_settings
 
 Handler = Callable[[argparse.Namespace], int]
+# Loggers that explain the machinery at INFO (each migration step, each plugin): shown with
+# --verbose or VOCSVC_LOG_LEVEL, not on every command a newcomer types.
+CHATTY_LOGGERS = ("alembic",)
+
+
+def _prepare() -> None:
+    """prepare_database for a command that expects data: warns first when that creates it."""
+    from vocsvc.bootstrap import prepare_database
+    from vocsvc.db import sqlite_file
+
+    settings = get_settings()
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.exists():
+        print(
+            f"vocsvc: warning: {path} does not exist; creating a new, empty database there.\n"
+            "  Meant another one? Set VOCSVC_DATABASE_URL. Want example data? Run `vocsvc demo`.",
+            file=sys.stderr,
+        )
+    prepare_database(settings)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from vocsvc import serve
-    from vocsvc.bootstrap import prepare_database
     from vocsvc.installation.keyfile import KeyFileError
     from vocsvc.installation.service import session_signing_key
 
-    prepare_database(get_settings())
+    _prepare()
     try:
         session_signing_key()  # the key file is created (or refused) before any worker starts
     except KeyFileError as error:
@@ -39,7 +57,6 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _journeys_sync(args: argparse.Namespace) -> int:
-    from vocsvc.bootstrap import prepare_database
     from vocsvc.db import get_sessionmaker
     from vocsvc.journeys.loader import DefinitionError, load_journey_dir, load_journey_file
     from vocsvc.journeys.service import upsert_journey
@@ -50,7 +67,7 @@ def _journeys_sync(args: argparse.Namespace) -> int:
     except DefinitionError as error:
         print(error, file=sys.stderr)
         return 2
-    prepare_database(get_settings())
+    _prepare()
     with get_sessionmaker()() as session, session.begin():
         for definition in definitions:
             _, created = upsert_journey(session, definition)
@@ -65,10 +82,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _scheduler(_args: argparse.Namespace) -> int:
-    from vocsvc.bootstrap import prepare_database
     from vocsvc.scheduler import build_scheduler
 
-    prepare_database(get_settings())
+    _prepare()
     scheduler = build_scheduler(get_settings())
     logging.getLogger(__name__).info(
         "scheduler started with jobs: %s", [j.id for j in scheduler.get_jobs()]
@@ -79,6 +95,10 @@ def _scheduler(_args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vocsvc", description=__doc__)
+    parser.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="log every step, Alembic's migrations included (or set VOCSVC_LOG_LEVEL)",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the API (SQLite databases are migrated first)")
@@ -116,22 +136,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _domain_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from vocsvc.auth import cli as auth_cli
-    from vocsvc.bootstrap import prepare_database
     from vocsvc.reviews import cli as reviews_cli
     from vocsvc.sentiment import cli as sentiment_cli
     from vocsvc.text import cli as text_cli
 
-    auth_cli.register(sub, lambda: prepare_database(get_settings()))
-    reviews_cli.register(sub, lambda: prepare_database(get_settings()))
+    auth_cli.register(sub, _prepare)
+    reviews_cli.register(sub, _prepare)
     sentiment_cli.register(text_cli.register(sub))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Alembic lists every plugin it sets up at INFO: noise on each start, not news.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
+    _configure_logging(verbose=args.verbose, level=get_settings().log_level)
     handler: Handler = args.handler
     return handler(args)
+
+
+def _configure_logging(*, verbose: bool, level: str | None) -> None:
+    root = (level or ("DEBUG" if verbose else "INFO")).upper()
+    logging.basicConfig(level=root, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose and level is None:
+        for name in CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)

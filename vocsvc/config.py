@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from ipaddress import ip_network
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from vocsvc.origins import normalise_origin
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = Path("var") / "vocsvc.db"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"]
 
 
 class Settings(BaseSettings):
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
     # subscriptions before checking it again (0: on every batch of answers). A change made
     # through another process takes effect within this time; see vocsvc/process_cache.py.
     catalog_recheck_seconds: float = Field(default=1.0, ge=0, le=60)
+    # The CLI's log level (DEBUG, INFO, WARNING…); unset, INFO with Alembic's steps hidden.
+    log_level: LogLevel | None = None
 
     @field_validator("timezone")
     @classmethod

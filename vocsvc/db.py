@@ -83,6 +83,14 @@ def build_read_engine(url: str) -> Engine | None:
     return engine
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or _in_memory(parsed.database):
+        return None
+    return Path(str(parsed.database))
+
+
 def _in_memory(database: str | None) -> bool:
     return not database or database == ":memory:"
 

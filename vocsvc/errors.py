@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
+
+from vocsvc.error_messages import Lang, error_message, joined, problem_message
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a request: the field (dotted path) and what is wrong with it."""
+    """One thing wrong with a request: the field (dotted path) and what is wrong with it.
+
+    `code` and `params` name the problem for vocsvc.error_messages, which words it for a
+    customer; `message` is the English wording the API keys' routes answer with.
+    """
 
     field: str
     message: str
+    code: str = "invalid"
+    params: Mapping[str, object] = dataclass_field(default_factory=dict, compare=False)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": self.message}
+    def to_dict(self, lang: Lang | None = None) -> dict[str, str]:
+        if lang is None:
+            return {"field": self.field, "message": self.message}
+        message = problem_message(self.code, self.params, lang, self.message)
+        return {"field": self.field, "code": self.code, "message": message}
+
+
+def pydantic_problem(error: Any, skip: tuple[str, ...] = ("body",)) -> Problem:
+    """One pydantic error dict as a problem (its type is the problem's code)."""
+    loc = [str(p) for p in error.get("loc", ()) if p not in skip]
+    kind = str(error.get("type", "invalid"))
+    params: dict[str, object] = dict(error.get("ctx") or {})
+    message = str(error.get("msg", "invalid"))
+    if kind == "extra_forbidden":
+        message = "unknown field"
+    return Problem(".".join(loc) or "(body)", message, kind, params)
 
 
 def pydantic_problems(errors: Iterable[Any]) -> list[Problem]:
     """Turn pydantic error dicts into field/message problems."""
-    problems = []
-    for error in errors:
-        loc = [str(p) for p in error.get("loc", ()) if p != "body"]
-        problems.append(Problem(".".join(loc) or "(body)", error.get("msg", "invalid")))
-    return problems
+    return [pydantic_problem(error) for error in errors]
 
 
 def summary(problems: Iterable[Problem]) -> str:
@@ -44,11 +63,28 @@ class VocError(Exception):
         self.message = message
         self.details = details
 
-    def to_dict(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"error": self.code, "message": self.message}
-        if self.details is not None:
+    def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
+        """The JSON body; `lang` words it for a customer (public routes), None keeps English."""
+        problems = self.problems()
+        message = self.message
+        if lang == "zh":
+            message = error_message(self.code, lang, message)
+            if problems:
+                parts = [f"{p.field}：{p.to_dict(lang)['message']}" for p in problems]
+                message = f"{message}：{joined(parts, lang)}"
+        body: dict[str, Any] = {"error": self.code, "message": message}
+        if problems:
+            body["details"] = [p.to_dict(lang) for p in problems]
+        elif self.details is not None:
             body["details"] = self.details
         return body
+
+    def problems(self) -> list[Problem]:
+        """The details when they are problems (else empty)."""
+        details = self.details
+        if isinstance(details, list) and details and all(isinstance(p, Problem) for p in details):
+            return list(details)
+        return []
 
 
 class NotFound(VocError):

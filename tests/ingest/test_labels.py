@@ -37,6 +37,9 @@ PII = {
 }
 INVISIBLE = ["v\rip", "v\nip", "v\tip", "vip\u200b", "v\u00adip", "a\u2028b", "vip\u202e", "a\x00b"]
 
+# These tests read the English wording; tests/ingest/test_error_language.py the Chinese.
+EN = {"Accept-Language": "en"}
+
 
 def stored(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Response)) or 0)
@@ -62,7 +65,7 @@ def test_labels_are_stored_exactly(
 def test_personal_data_in_a_label_is_refused_saying_why(
     client: TestClient, session: Session, retail: str, field: str, value: str, kind: str
 ) -> None:
-    posted = client.post("/v1/public/responses", json=answer(**{field: value}))
+    posted = client.post("/v1/public/responses", json=answer(**{field: value}), headers=EN)
     assert posted.status_code == 422, posted.text
     body = posted.json()
     assert set(body) == {"error", "message", "details"} and body["error"] == "invalid_input"
@@ -77,13 +80,14 @@ def test_personal_data_in_a_label_is_refused_saying_why(
 def test_control_and_invisible_characters_are_refused(
     client: TestClient, session: Session, retail: str, field: str, value: str
 ) -> None:
-    posted = client.post("/v1/public/responses", json=answer(**{field: value}))
+    posted = client.post("/v1/public/responses", json=answer(**{field: value}), headers=EN)
     assert posted.status_code == 422, posted.text
     details = posted.json()["details"]
     assert details == [
         {
             "field": field,
-            "message": "Value error, must be a short label without control or invisible characters",
+            "code": "not_a_label",
+            "message": "must be a short label without control or invisible characters",
         }
     ]
     assert stored(session) == 0

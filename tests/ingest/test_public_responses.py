@@ -9,6 +9,9 @@ from vocsvc.models import Response
 
 Headers = dict[str, dict[str, str]]
 
+# These tests read the English wording; tests/ingest/test_error_language.py the Chinese.
+EN = {"Accept-Language": "en"}
+
 
 def stored(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Response)) or 0)
@@ -92,7 +95,7 @@ def test_bad_input_is_refused_and_nothing_stored(
     field: str,
     fragment: str,
 ) -> None:
-    response = client.post("/v1/public/responses", json=body)
+    response = client.post("/v1/public/responses", json=body, headers=EN)
     assert response.status_code == 422, response.text
     details = response.json()["details"]
     assert any(d["field"] == field and fragment in d["message"] for d in details), details
@@ -147,10 +150,12 @@ def test_internal_error_leaks_no_trace(
         raise RuntimeError("secret internals at /srv/app.py line 42")
 
     monkeypatch.setattr("vocsvc.ingest.pipeline.respondent_hash_key", explode)
-    response = client.post("/v1/public/responses", json=answer(nps=9))
+    response = client.post("/v1/public/responses", json=answer(nps=9), headers=EN)
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
     assert "reference" in response.json()["message"]
+    in_chinese = client.post("/v1/public/responses", json=answer(nps=9)).json()["message"]
+    assert "编号" in in_chinese and "secret internals" not in in_chinese
     assert stored(session) == 0
 
 
@@ -169,7 +174,7 @@ def test_acknowledgement_comes_after_commit(
 def test_a_key_replayed_with_another_answer_is_refused_and_nothing_is_dropped_silently(
     client: TestClient, session: Session, retail: str
 ) -> None:
-    headers = {"Idempotency-Key": "k-bound"}
+    headers = {"Idempotency-Key": "k-bound", **EN}
     first = client.post("/v1/public/responses", json=answer(nps=8, comment="很好"), headers=headers)
     # The same answer written otherwise (key order, spaces the schema strips): the first id.
     same = {"comment": "很好", "touchpoint": " checkout", "nps": 8, "journey": "retail"}

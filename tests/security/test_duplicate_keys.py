@@ -11,15 +11,18 @@ from vocsvc.models import Response
 
 Headers = dict[str, dict[str, str]]
 JSON = {"Content-Type": "application/json"}
+# Public routes answer in Chinese unless asked: these tests read the English wording.
+JSON_EN = {**JSON, "Accept-Language": "en"}
 
 
 def test_a_public_answer_with_a_repeated_score_is_refused(
     client: TestClient, session: Session, retail: str
 ) -> None:
     body = b'{"journey":"retail","touchpoint":"checkout","nps":1,"nps":10}'
-    reply = client.post("/v1/public/responses", content=body, headers=JSON)
+    reply = client.post("/v1/public/responses", content=body, headers=JSON_EN)
     assert reply.status_code == 422, reply.text
-    assert reply.json()["details"] == [{"field": "nps", "message": "given more than once"}]
+    problem = {"field": "nps", "code": "duplicate_key", "message": "given more than once"}
+    assert reply.json()["details"] == [problem]
     assert "'nps'" in reply.json()["message"]
     assert session.scalar(select(func.count()).select_from(Response)) == 0
 

@@ -106,7 +106,7 @@ def test_answers_over_the_limit_get_429_with_retry_after(
     client = make_client(rate_limit_per_minute=3)
     codes = [client.post("/v1/public/responses", json=answer()).status_code for _ in range(3)]
     assert codes == [201, 201, 201]
-    refused = client.post("/v1/public/responses", json=answer())
+    refused = client.post("/v1/public/responses", json=answer(), headers={"Accept-Language": "en"})
     assert refused.status_code == 429
     assert refused.json()["error"] == "rate_limited" and "a minute" in refused.json()["message"]
     assert 1 <= int(refused.headers["retry-after"]) <= 20  # 3 a minute: one every 20 s

@@ -94,8 +94,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.kill()
 
 
+# Host pages whose own styles must not reach the widget (`?host=rem` or `?host=star`).
+HOST_STYLES = {
+    "rem": "html { font-size: 62.5%; }",
+    "star": "* { font-size: 30px; line-height: 3; letter-spacing: 4px; color: rgb(0, 0, 255); }",
+}
+
+
 def _shop_page(api: str, query: dict[str, list[str]]) -> bytes:
     """A shop's page with hostile-ish styles and the one-line widget embed."""
+    host_style = HOST_STYLES.get(query.get("host", [""])[0], "")
     attrs = "".join(
         f' data-{name}="{values[0]}"'
         for name, values in query.items()
@@ -104,7 +112,7 @@ def _shop_page(api: str, query: dict[str, list[str]]) -> bytes:
     return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>某某超市</title>
 <link rel="icon" href="data:,">
-<style>button {{ background: rgb(255, 0, 0) !important; font-size: 40px; }} body {{ color: rgb(0, 128, 0); }}</style>
+<style>button {{ background: rgb(255, 0, 0) !important; font-size: 40px; }} body {{ color: rgb(0, 128, 0); }} {host_style}</style>
 </head><body><h1>某某超市 · 订单完成</h1><p>感谢您的购买！</p>
 <script src="{api}/embed.js"{attrs}></script>
 <footer>页脚</footer></body></html>""".encode()  # noqa: E501

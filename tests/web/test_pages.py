@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import struct
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from vocsvc.config import REPO_ROOT
 from vocsvc.gaps.quadrants import QUADRANTS
+from vocsvc.journeys.loader import load_journey_file
+from vocsvc.journeys.service import upsert_journey
 
 Headers = dict[str, dict[str, str]]
 
@@ -44,9 +49,14 @@ def test_hosted_survey_page(client: TestClient, retail: str) -> None:
     assert_secure_html(page.headers, framable=True)
     assert '<script src="/embed.js" data-journey="retail" data-touchpoint="checkout"' in page.text
     assert 'data-channel="门店二维码"' in page.text
-    assert "零售门店顾客旅程" in page.text
+    # The customer sees the touchpoint they met, not the journey's internal name.
+    assert "<h1>收银排队与结账</h1>" in page.text
+    assert "<title>收银排队与结账 · 意见反馈</title>" in page.text
+    assert "零售门店顾客旅程" not in page.text and "结账" in page.text
     english = client.get("/s/retail/checkout?lang=en")
     assert '<html lang="en">' in english.text and 'data-lang="en"' in english.text
+    assert "<title>收银排队与结账 · Your feedback</title>" in english.text
+    assert "Tell us how it went" in english.text and "请告诉我们" not in english.text
 
 
 @pytest.mark.parametrize("path", ["/s/retail/nope", "/s/nope/checkout", "/s/retail/<b>x"])
@@ -56,6 +66,26 @@ def test_unknown_survey_is_a_friendly_404_page(client: TestClient, retail: str, 
     assert_secure_html(page.headers, framable=True)
     assert "抱歉，找不到这个问卷" in page.text
     assert "<b>x" not in page.text  # the path is shown escaped
+
+
+@pytest.fixture
+def b2b(session: Session) -> str:
+    upsert_journey(session, load_journey_file(REPO_ROOT / "surveys" / "b2b_procurement.yaml"))
+    session.commit()
+    return "b2b_procurement"
+
+
+def test_the_404_page_fits_the_journey(client: TestClient, retail: str, b2b: str) -> None:
+    store = client.get("/s/retail/nope")
+    assert "请重新扫描门店的二维码" in store.text
+    business = client.get(f"/s/{b2b}/nope")
+    assert business.status_code == 404
+    assert "门店" not in business.text and "客户经理" in business.text
+    english = client.get(f"/s/{b2b}/nope?lang=en")
+    assert '<html lang="en">' in english.text
+    assert "Sorry, this survey does not exist" in english.text and "抱歉" not in english.text
+    assert "store" not in english.text
+    assert "scan the QR code in the store" in client.get("/s/retail/nope?lang=en").text
 
 
 def test_channel_is_escaped(client: TestClient, retail: str) -> None:
@@ -115,6 +145,33 @@ def test_qr_svg_points_at_the_hosted_page(client: TestClient, retail: str) -> No
     assert "default-src 'none'" in reply.headers["content-security-policy"]
 
 
+def test_qr_holds_the_channel_so_printed_codes_can_be_attributed(
+    client: TestClient, retail: str
+) -> None:
+    reply = client.get("/s/retail/checkout/qr.svg", params={"channel": "收银台小票", "lang": "en"})
+    assert reply.status_code == 200
+    title = ET.fromstring(reply.content).find("{http://www.w3.org/2000/svg}title")  # noqa: S314
+    assert title is not None and title.text is not None
+    url = urlsplit(title.text)
+    assert url.path == "/s/retail/checkout"
+    assert parse_qs(url.query) == {"channel": ["收银台小票"], "lang": ["en"]}
+    # The page that URL opens hands the channel to the widget, which sends it with the answer.
+    page = client.get(f"{url.path}?{url.query}")
+    assert 'data-channel="收银台小票"' in page.text and 'data-lang="en"' in page.text
+    plain = client.get("/s/retail/checkout/qr.png", params={"channel": "收银台小票"}).content
+    assert plain != client.get("/s/retail/checkout/qr.png").content
+
+
+def test_a_qr_code_is_not_printed_with_personal_data_as_its_channel(
+    client: TestClient, retail: str
+) -> None:
+    reply = client.get("/s/retail/checkout/qr.svg", params={"channel": "13812345678"})
+    assert reply.status_code == 422
+    assert reply.json()["error"] == "invalid_input"
+    assert reply.json()["details"][0]["code"] == "personal_data"
+    assert "个人信息" in reply.json()["message"]
+
+
 def test_qr_png_is_a_png(client: TestClient, retail: str) -> None:
     reply = client.get("/s/retail/checkout/qr.png")
     assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"
@@ -126,3 +183,9 @@ def test_qr_png_is_a_png(client: TestClient, retail: str) -> None:
 def test_qr_of_unknown_touchpoint_is_404(client: TestClient, retail: str) -> None:
     reply = client.get("/s/retail/nope/qr.svg")
     assert reply.status_code == 404 and reply.json()["error"] == "not_found"
+
+
+def test_the_root_leads_to_the_dashboard(client: TestClient) -> None:
+    reply = client.get("/", follow_redirects=False)
+    assert reply.status_code == 302 and reply.headers["location"] == "/dashboard"
+    assert client.get("/").url.path in ("/dashboard", "/dashboard/sign-in")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 from typing import TYPE_CHECKING, Any
@@ -167,3 +168,90 @@ def test_english_widget(phone: Tab, shop_url: str) -> None:
     widget = phone.page.locator(WIDGET)
     assert widget.get_by_role("radiogroup", name="How likely are you to recommend us").count() == 1
     assert widget.get_by_role("button", name="Submit").count() == 1
+
+
+# Sizes a customer sees: what must not move when the host page styles itself differently.
+MEASURE = """w => {
+  const root = w.shadowRoot;
+  const size = sel => {
+    const e = root.querySelector(sel), s = getComputedStyle(e), r = e.getBoundingClientRect();
+    return [sel, s.fontSize, s.lineHeight, s.letterSpacing, s.color,
+            Math.round(r.width), Math.round(r.height)];
+  };
+  return ["h2", ".p", "[role=radio]", "textarea", ".cc", ".go"].map(size);
+}"""
+
+
+@pytest.mark.parametrize("host", ["rem", "star"])
+def test_host_page_styles_do_not_change_the_widget(phone: Tab, shop_url: str, host: str) -> None:
+    open_shop(phone, shop_url)
+    plain = phone.page.locator(WIDGET).evaluate(MEASURE)
+    open_shop(phone, shop_url, f"journey=retail&touchpoint=checkout&host={host}")
+    assert phone.page.evaluate("getComputedStyle(document.body).fontSize") != "15px"
+    hostile = phone.page.locator(WIDGET).evaluate(MEASURE)
+    phone.screenshot(f"widget-host-{host}")
+    assert hostile == plain
+    assert plain[-1][1] == "15px"  # the submit button: the widget's own size, not the page's
+
+
+def test_every_tap_target_is_at_least_40px_on_a_phone(phone: Tab, shop_url: str) -> None:
+    assert phone.page.viewport_size == {"width": 390, "height": 844}
+    open_shop(phone, shop_url)
+    boxes = phone.page.locator(WIDGET).evaluate(
+        """w => [...w.shadowRoot.querySelectorAll("button, textarea")].map(b => {
+             const r = b.getBoundingClientRect();
+             return [b.getAttribute("aria-label") || b.textContent, r.width, r.height,
+                     r.right]; })"""
+    )
+    assert len(boxes) >= 11 + 5 + 1  # NPS, the CSAT faces, submit
+    small = [b for b in boxes if b[1] < 40 or b[2] < 40]
+    assert small == []
+    assert max(b[3] for b in boxes) <= 390  # nothing pushed off the screen to make room
+    phone.screenshot("widget-phone-390")
+
+
+def test_comment_box_counts_characters_up_to_the_survey_limit(phone: Tab, shop_url: str) -> None:
+    open_shop(phone, shop_url)
+    widget = phone.page.locator(WIDGET)
+    box = widget.get_by_role("textbox")
+    counter = widget.locator(".cc")
+    assert counter.inner_text() == f"已输入 0 / {COMMENT_MAX_LENGTH} 字"
+    box.fill("排队太久了")
+    assert counter.inner_text() == f"已输入 5 / {COMMENT_MAX_LENGTH} 字"
+    assert counter.get_attribute("aria-live") is None
+    box.fill("好" * (COMMENT_MAX_LENGTH + 50))  # maxlength stops the typing at the limit
+    assert counter.inner_text() == f"已输入 {COMMENT_MAX_LENGTH} / {COMMENT_MAX_LENGTH} 字"
+    assert counter.get_attribute("aria-live") == "polite"
+    assert "cc near" in (counter.get_attribute("class") or "")
+    phone.screenshot("widget-counter-full")
+    open_shop(phone, shop_url, "journey=retail&touchpoint=checkout&lang=en")
+    assert counter.inner_text() == f"0 / {COMMENT_MAX_LENGTH} characters"
+
+
+REFUSALS = [("zh", "请选择 0 到 10 之间的整数"), ("en", "must be an integer from 0 to 10, got 11")]
+
+
+@pytest.mark.parametrize(("lang", "expected"), REFUSALS)
+def test_a_refusal_from_the_server_is_shown_in_the_widgets_language(
+    phone: Tab, shop_url: str, lang: str, expected: str
+) -> None:
+    """The answer is tampered with on its way (nps 11); the real server's words are shown."""
+    page = phone.page
+    sent: list[str] = []
+
+    def tamper(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(route.request.headers.get("accept-language", ""))
+        body = {**route.request.post_data_json, "nps": 11}
+        route.continue_(post_data=json.dumps(body))
+
+    page.route("**/v1/public/responses", tamper)
+    open_shop(phone, shop_url, f"journey=retail&touchpoint=checkout&lang={lang}")
+    widget = page.locator(WIDGET)
+    widget.get_by_role("radio", name="7 " + ("分" if lang == "zh" else "points")).first.click()
+    widget.get_by_role("button", name="提交" if lang == "zh" else "Submit").click()
+    widget.locator("#e-nps").filter(has_text=expected).wait_for()
+    assert sent == ["zh-CN" if lang == "zh" else "en"]
+    phone.screenshot(f"widget-server-refusal-{lang}")

@@ -19,6 +19,7 @@ from vocsvc.demo.phrases import (
     PHRASES,
     POSITIVE_CLOSERS,
 )
+from vocsvc.demo.staff import load_staff_ratings
 from vocsvc.ingest.pipeline import import_bulk
 from vocsvc.journeys.loader import load_journey_dir
 from vocsvc.journeys.schemas import JourneyDef
@@ -58,7 +59,8 @@ class TouchpointSpec:
 
 
 def run_demo(*, if_empty: bool, seed: int, days: int) -> int:
-    """Load surveys/ and (unless data exists and if_empty) a year of responses."""
+    """Load surveys/ and (unless data exists and if_empty) a year of responses and of staff
+    ratings."""
     settings = get_settings()
     prepare_database(settings)
     definitions = load_journey_dir(settings.surveys_dir)
@@ -70,10 +72,12 @@ def run_demo(*, if_empty: bool, seed: int, days: int) -> int:
             return 0
         end = datetime.now(settings.tz).replace(minute=0, second=0, microsecond=0)
         rng = np.random.default_rng(seed)
-        total = 0
+        total = ratings = 0
+        start = end - timedelta(days=days)
         for definition in definitions:
-            total += load_responses(session, definition, rng, end - timedelta(days=days), end)
-    print(f"demo: {len(definitions)} journeys, {total} responses")
+            total += load_responses(session, definition, rng, start, end)
+            ratings += load_staff_ratings(session, definition, rng, start, end, QUALITY, IMPORTANCE)
+    print(f"demo: {len(definitions)} journeys, {total} responses, {ratings} staff ratings")
     return 0
 
 

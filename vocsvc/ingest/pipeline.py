@@ -124,7 +124,7 @@ def _resolve_public(answer: PublicAnswer, comment: str, catalog: Catalog) -> Res
         check_origin(answer.caller, journey.key, journey.allowed_origins)
     resolved, problems = resolve(answer.item, comment, catalog)
     if resolved is None:
-        raise InvalidInput(summary(problems), details=[p.to_dict() for p in problems])
+        raise InvalidInput(summary(problems), details=problems)
     return resolved
 
 

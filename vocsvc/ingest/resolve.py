@@ -45,11 +45,19 @@ def resolve(
     the touchpoint's survey."""
     journey = catalog.journey(item.journey)
     if journey is None:
-        return None, [Problem("journey", f"unknown journey '{item.journey}'")]
+        return None, [
+            Problem(
+                "journey",
+                f"unknown journey '{item.journey}'",
+                "unknown_journey",
+                {"journey": item.journey},
+            )
+        ]
     tp = journey.touchpoint(item.touchpoint)
     if tp is None:
         message = f"journey '{item.journey}' has no touchpoint '{item.touchpoint}'"
-        return None, [Problem("touchpoint", message)]
+        params = {"journey": item.journey, "touchpoint": item.touchpoint}
+        return None, [Problem("touchpoint", message, "unknown_touchpoint", params)]
     asked = set(tp.questions)
     problems: list[Problem] = []
     scores: dict[str, int] = {}
@@ -60,22 +68,45 @@ def resolve(
         low, high = SCALES[question]
         if question not in asked:
             problems.append(
-                Problem(question, f"this touchpoint's survey does not ask '{question}'")
+                Problem(
+                    question,
+                    f"this touchpoint's survey does not ask '{question}'",
+                    "not_asked",
+                    {"question": question},
+                )
             )
         elif not low <= value <= high:
             problems.append(
-                Problem(question, f"must be an integer from {low} to {high}, got {value}")
+                Problem(
+                    question,
+                    f"must be an integer from {low} to {high}, got {value}",
+                    "out_of_range",
+                    {"low": low, "high": high, "value": value},
+                )
             )
         else:
             scores[question] = value
     if comment and "comment" not in asked:
-        problems.append(Problem("comment", "this touchpoint's survey does not ask for a comment"))
+        problems.append(
+            Problem(
+                "comment",
+                "this touchpoint's survey does not ask for a comment",
+                "comment_not_asked",
+            )
+        )
     elif len(comment) > COMMENT_MAX_LENGTH:
         problems.append(
-            Problem("comment", f"at most {COMMENT_MAX_LENGTH} characters, got {len(comment)}")
+            Problem(
+                "comment",
+                f"at most {COMMENT_MAX_LENGTH} characters, got {len(comment)}",
+                "comment_too_long",
+                {"max": COMMENT_MAX_LENGTH, "length": len(comment)},
+            )
         )
     if not scores and not comment and not problems:
-        problems.append(Problem("(body)", "no answer given: send at least one of " + _list(asked)))
+        problems.append(
+            Problem("(body)", "no answer given: send at least one of " + _list(asked), "no_answer")
+        )
     if problems:
         return None, problems
     return Resolved(

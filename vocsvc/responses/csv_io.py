@@ -21,9 +21,14 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield a header line then one CSV line per row."""
+def csv_lines(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = False
+) -> Iterator[str]:
+    """Yield a header line then one CSV line per row; `bom` starts with U+FEFF, without which
+    Excel on a Chinese Windows reads UTF-8 as GBK (mojibake)."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write("\ufeff")
     # CRLF as RFC 4180 says; it also makes the writer quote a cell holding a bare "\r", which
     # spreadsheets would otherwise take as a row break (and the rest as a new, unchecked cell).
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import Response, ResponseAspect, ResponseTerm, Stage, SurveyVersion, Touchpoint
+from vocsvc.responses.agreement import CSAT_LOW_MAX
 from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
 from vocsvc.sqlutil import insert_for_dialect
+from vocsvc.stats import DETRACTOR_MAX
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,19 @@ class ResponseFilter:
     end: datetime | None = None
     segment: str | None = None
     channel: str | None = None
+    only_detractors: bool = False  # NPS <= DETRACTOR_MAX or CSAT <= CSAT_LOW_MAX
+    with_comment: bool = False
+    text: str | None = None  # in the (redacted) comment, case-insensitive
+    aspect: str | None = None  # the comment mentions this aspect (vocsvc.text.aspects key)
+    mixed: bool | None = None  # the comment's reading and the scores disagree (or agree)
+
+
+@dataclass(frozen=True)
+class ListingPosition:
+    """Where a page of the listing (newest submission first) ended: the last row's time and id."""
+
+    submitted_at: datetime
+    id: int
 
 
 _ANSWERS_FOR_KEYS = select(Response.idempotency_key, Response.id, Response.answer_hash).where(
@@ -119,10 +134,22 @@ class ResponseRepository:
             found.setdefault(aspect.response_id, []).append(aspect)
         return found
 
-    def listing(self, flt: ResponseFilter, *, before_id: int | None, limit: int) -> list[Any]:
-        stmt = self._select(flt).order_by(Response.id.desc()).limit(limit)
-        if before_id is not None:
-            stmt = stmt.where(Response.id < before_id)
+    def listing(
+        self, flt: ResponseFilter, *, after: ListingPosition | None, limit: int
+    ) -> list[Any]:
+        """Newest submission first (an import's old answers fall into place), ties by id."""
+        stmt = (
+            self._select(flt)
+            .order_by(Response.submitted_at.desc(), Response.id.desc())
+            .limit(limit)
+        )
+        if after is not None:
+            stmt = stmt.where(
+                or_(
+                    Response.submitted_at < after.submitted_at,
+                    and_(Response.submitted_at == after.submitted_at, Response.id < after.id),
+                )
+            )
         return list(self.session.execute(stmt))
 
     def stream_with_aspects(
@@ -135,13 +162,15 @@ class ResponseRepository:
             for row in partition:
                 yield row, aspects.get(row.Response.id, [])
 
-    def _select(self, flt: ResponseFilter) -> Select[Response, str, str, int]:
+    def _select(self, flt: ResponseFilter) -> Select[Response, str, str, int, str, str]:
         stmt = (
             select(
                 Response,
                 Stage.key.label("stage_key"),
                 Touchpoint.key.label("touchpoint_key"),
                 SurveyVersion.version.label("survey_version"),
+                Stage.name.label("stage_name"),
+                Touchpoint.name.label("touchpoint_name"),
             )
             .join(Stage, Response.stage_id == Stage.id)
             .join(Touchpoint, Response.touchpoint_id == Touchpoint.id)
@@ -160,6 +189,19 @@ class ResponseRepository:
             stmt = stmt.where(Response.segment == flt.segment)
         if flt.channel:
             stmt = stmt.where(Response.channel == flt.channel)
+        if flt.only_detractors:
+            stmt = stmt.where(or_(Response.nps <= DETRACTOR_MAX, Response.csat <= CSAT_LOW_MAX))
+        if flt.with_comment:
+            stmt = stmt.where(Response.comment.is_not(None), Response.comment != "")
+        if flt.text:
+            stmt = stmt.where(Response.comment.icontains(flt.text, autoescape=True))
+        if flt.aspect:
+            mentions = select(ResponseAspect.id).where(
+                ResponseAspect.response_id == Response.id, ResponseAspect.aspect == flt.aspect
+            )
+            stmt = stmt.where(mentions.exists())
+        if flt.mixed is not None:
+            stmt = stmt.where(Response.mixed.is_(flt.mixed))
         return stmt
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from vocsvc.journeys.schemas import COMMENT_MAX_LENGTH
 from vocsvc.models import ResponseAspect
@@ -18,18 +19,24 @@ LABEL_MAX_LENGTH = 64
 _NOT_IN_LABELS = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
-def label_problem(value: str) -> str | None:
-    """Why `value` cannot be a segment or channel label; None when it can."""
+def label_refusal(value: str) -> tuple[str, str] | None:
+    """Why `value` cannot be a segment or channel label (problem code, message); None if it can."""
     if any(unicodedata.category(c) in _NOT_IN_LABELS for c in value):
-        return "must be a short label without control or invisible characters"
+        return "not_a_label", "must be a short label without control or invisible characters"
     kinds = dict.fromkeys(span.kind for span in find_pii(value))
     if kinds:
         found = " and ".join(DESCRIPTIONS[kind] for kind in kinds)
-        return (
+        return "personal_data", (
             f"must not hold personal data (this looks like {found}): segment and channel are "
             "labels that many answers share, stored, exported and sent to webhooks as given"
         )
     return None
+
+
+def label_problem(value: str) -> str | None:
+    """Why `value` cannot be a segment or channel label; None when it can."""
+    refusal = label_refusal(value)
+    return None if refusal is None else refusal[1]
 
 
 class AnswerFields(BaseModel):
@@ -56,15 +63,15 @@ class AnswerFields(BaseModel):
         # PostgreSQL text cannot hold NUL; refused here on every database alike. (A comment's
         # NUL is a control character, dropped with the others.)
         if value is not None and "\x00" in value:
-            raise ValueError("must not contain a NUL (\\x00) character")
+            raise PydanticCustomError("nul_character", "must not contain a NUL (\\x00) character")
         return value
 
     @field_validator("segment", "channel")
     @classmethod
     def _a_label(cls, value: str | None) -> str | None:
-        problem = None if value is None else label_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
+        refusal = None if value is None else label_refusal(value)
+        if refusal is not None:
+            raise PydanticCustomError(*refusal)
         return value
 
 
@@ -127,6 +134,17 @@ class ResponseOut(AnswerOut):
     received_at: datetime
 
 
+class NamedKey(BaseModel):
+    key: str
+    name: str
+
+
+class ResponseFilters(BaseModel):
+    """The vocabulary of the listing's filters."""
+
+    aspects: list[NamedKey]
+
+
 class ResponsePage(BaseModel):
     items: list[ResponseOut]
-    next_cursor: int | None
+    next_cursor: str | None  # opaque: pass it back as ?cursor=

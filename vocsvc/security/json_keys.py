@@ -13,7 +13,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vocsvc.errors import InvalidInput, Problem
-from vocsvc.security.middleware import send_error
+from vocsvc.security.middleware import scope_lang, send_error
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -77,8 +77,10 @@ class DuplicateKeyMiddleware:
         key = duplicate_key(body) if b'"' in body else None
         if key is not None:
             message_text = f"the JSON body names the key '{key}' more than once"
-            problem = Problem(key, "given more than once")
-            await send_error(send, InvalidInput(message_text, details=[problem.to_dict()]))
+            problem = Problem(key, "given more than once", "duplicate_key")
+            await send_error(
+                send, InvalidInput(message_text, details=[problem]), lang=scope_lang(scope)
+            )
             return
         replayed: Message = {"type": "http.request", "body": body, "more_body": False}
         await self.app(scope, _replay([replayed], receive), send)

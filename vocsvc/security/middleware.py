@@ -15,10 +15,10 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vocsvc.error_messages import PUBLIC_PREFIXES, Lang, public_lang
 from vocsvc.errors import PayloadTooLarge, TooManyRequests, VocError
 from vocsvc.security.ratelimit import RateLimiter
 
-PUBLIC_PREFIXES = ("/v1/public/", "/s/")
 PUBLIC_SUBMIT_PATH = "/v1/public/responses"
 # The request-state flag a route sets when it refuses a browser origin (no CORS headers then).
 CORS_REFUSED = "vocsvc_cors_refused"
@@ -26,9 +26,15 @@ CORS_REFUSED = "vocsvc_cors_refused"
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-async def send_error(send: Send, error: VocError, headers: Sequence[tuple[str, str]] = ()) -> None:
-    """Send `error` as the API's JSON error response."""
-    body = json.dumps(error.to_dict(), ensure_ascii=False).encode()
+async def send_error(
+    send: Send,
+    error: VocError,
+    headers: Sequence[tuple[str, str]] = (),
+    *,
+    lang: Lang | None = None,
+) -> None:
+    """Send `error` as the API's JSON error response (worded for a customer given `lang`)."""
+    body = json.dumps(error.to_dict(lang), ensure_ascii=False).encode()
     raw = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
@@ -36,6 +42,12 @@ async def send_error(send: Send, error: VocError, headers: Sequence[tuple[str, s
     ]
     await send({"type": "http.response.start", "status": error.status_code, "headers": raw})
     await send({"type": "http.response.body", "body": body})
+
+
+def scope_lang(scope: Scope) -> Lang | None:
+    """The language a public route's error is worded in; None for other routes."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return public_lang(scope.get("path", ""), query, _header(scope, b"accept-language"))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -144,7 +156,7 @@ class BodySizeLimitMiddleware:
         declared = _header(scope, b"content-length")
         declared_size = int(declared) if declared and declared.strip().isdigit() else None
         if declared_size is not None and declared_size > self.max_bytes:
-            await send_error(send, self._error(), [("connection", "close")])
+            await send_error(send, self._error(), [("connection", "close")], lang=scope_lang(scope))
             return
         received = 0
         started = False
@@ -158,7 +170,8 @@ class BodySizeLimitMiddleware:
                 if received > self.max_bytes:
                     if not started and not refused:
                         refused = True
-                        await send_error(send, self._error(), [("connection", "close")])
+                        closing = [("connection", "close")]
+                        await send_error(send, self._error(), closing, lang=scope_lang(scope))
                     raise _BodyTooLarge
             return message
 
@@ -223,7 +236,7 @@ class RateLimitMiddleware:
         if self.per_address is not None:
             wait = self.per_address.hit(address)
             if wait:
-                await self._refuse(send, wait, self.per_address.per_minute, "address")
+                await self._refuse(scope, send, wait, self.per_address.per_minute, "address")
                 return
         if self.per_touchpoint is not None:
             target = public_target(path)
@@ -232,19 +245,22 @@ class RateLimitMiddleware:
             key = (address, *(target or ("", path)))
             wait = self.per_touchpoint.hit(key)
             if wait:
-                await self._refuse(send, wait, self.per_touchpoint.per_minute, "touchpoint")
+                await self._refuse(scope, send, wait, self.per_touchpoint.per_minute, "touchpoint")
                 return
         await self.app(scope, receive, send)
 
     @staticmethod
-    async def _refuse(send: Send, wait: float, per_minute: int, scope_name: str) -> None:
+    async def _refuse(
+        scope: Scope, send: Send, wait: float, per_minute: int, scope_name: str
+    ) -> None:
         seconds = max(1, math.ceil(wait))
         what = "per address and touchpoint" if scope_name == "touchpoint" else "per address"
         error = TooManyRequests(
             f"too many requests: at most {per_minute} a minute {what}; retry in {seconds} s",
             retry_after=seconds,
         )
-        await send_error(send, error, [("retry-after", str(seconds))])
+        retry = [("retry-after", str(seconds))]
+        await send_error(send, error, retry, lang=scope_lang(scope))
 
 
 async def _target_from_body(receive: Receive) -> tuple[tuple[str, str], Receive]:

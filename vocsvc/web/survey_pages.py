@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 import logging
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from vocsvc.db import SessionDep
-from vocsvc.errors import NotFound
+from vocsvc.errors import InvalidInput, NotFound, Problem
 from vocsvc.journeys.schemas import PublicSurveyOut
-from vocsvc.journeys.service import public_survey
-from vocsvc.responses.schemas import LABEL_MAX_LENGTH, label_problem
+from vocsvc.journeys.service import public_journey, public_survey
+from vocsvc.responses.schemas import LABEL_MAX_LENGTH, label_problem, label_refusal
 from vocsvc.security.hosts import absolute_url_for
 from vocsvc.web.templating import STATIC_DIR, render
 
@@ -44,6 +45,24 @@ def _survey_or_none(session: SessionDep, journey: str, touchpoint: str) -> Publi
         return None
 
 
+def _where_codes_hang(session: SessionDep, journey: str) -> Literal["store", "other"]:
+    """Whether the journey's customers meet it in a store: the 404 page then names the store's
+    QR codes; a B2B or online journey's customers are pointed to their link and contact."""
+    try:
+        found = public_journey(session, journey)
+    except NotFound:
+        return "other"
+    in_store = any("门店" in (tp.channel or "") for tp in found.touchpoints.values())
+    return "store" if in_store else "other"
+
+
+def _checked_channel(channel: str | None) -> str | None:
+    if channel is not None and (problem := label_refusal(channel)) is not None:
+        code, message = problem
+        raise InvalidInput(message, details=[Problem("channel", message, code)])
+    return channel
+
+
 @router.api_route(
     "/s/{journey}/{touchpoint}",
     methods=["GET", "HEAD"],
@@ -65,7 +84,12 @@ def hosted_survey(
     """
     survey = _survey_or_none(session, journey, touchpoint)
     if survey is None:
-        missing = {"journey": journey, "touchpoint": touchpoint, "lang": lang}
+        missing = {
+            "journey": journey,
+            "touchpoint": touchpoint,
+            "lang": lang,
+            "where": _where_codes_hang(session, journey),
+        }
         return render(request, "survey_not_found.html", missing, status_code=404, framable=True)
     if channel is not None and (problem := label_problem(channel)) is not None:
         log.warning("survey link to %s/%s: channel left out, it %s", journey, touchpoint, problem)
@@ -76,12 +100,26 @@ def hosted_survey(
 
 @router.get("/s/{journey}/{touchpoint}/qr.{fmt}")
 def survey_qr(
-    request: Request, journey: str, touchpoint: str, fmt: Literal["svg", "png"], session: SessionDep
+    request: Request,
+    journey: str,
+    touchpoint: str,
+    fmt: Literal["svg", "png"],
+    session: SessionDep,
+    channel: Annotated[str | None, Query(max_length=LABEL_MAX_LENGTH)] = None,
+    lang: Annotated[Literal["zh", "en"] | None, Query()] = None,
 ) -> Response:
-    """A QR code of the hosted page's absolute URL (SVG or PNG)."""
+    """A QR code of the hosted page's absolute URL (SVG or PNG).
+
+    `channel` (e.g. 门店海报, 收银台小票) goes into the URL the code holds, so the answers given
+    through each printed code carry it; a channel that is no label is refused (422), as the
+    printed code could not be corrected later. `lang` goes into the URL likewise.
+    """
     if _survey_or_none(session, journey, touchpoint) is None:
         raise NotFound(f"journey '{journey}' has no touchpoint '{touchpoint}'")
+    query = {k: v for k, v in (("channel", _checked_channel(channel)), ("lang", lang)) if v}
     url = absolute_url_for(request, "hosted_survey", journey=journey, touchpoint=touchpoint)
+    if query:
+        url += "?" + urlencode(query)
     buffer = io.BytesIO()
     qr = segno.make(url, error="m", micro=False)
     if fmt == "svg":

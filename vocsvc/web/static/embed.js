@@ -7,12 +7,15 @@
   if (!me || !me.dataset.journey || !me.dataset.touchpoint) return;
   var D = me.dataset, EN = D.lang === "en", NS = "http://www.w3.org/2000/svg";
   var API = new URL(me.src, location.href).origin;
+  // Sent with every request: the API's error messages then match the widget's language.
+  var LANG = EN ? "en" : "zh-CN";
   var DAYS = D.intervalDays == null || D.intervalDays === "" ? 30 : +D.intervalDays;
   var STORE = "vocsvc:answered:" + D.journey + ":" + D.touchpoint;
   var L = EN ? {
     title: "Your feedback", send: "Submit", sending: "Sending…", thanks: "Thank you for your feedback!",
     thanks2: "It helps us do better.", retrying: "Connection problem, retrying…", retry: "Try again",
     failed: "Could not send your answer. Check your connection and try again.", check: "Please check:",
+    count: function (n, max) { return n + " / " + max + " characters"; },
     empty: "Please answer at least one question.", recent: "You answered recently. Thank you!",
     pt: " points", nps: ["Not at all likely", "Extremely likely"], ces: ["Very difficult", "Very easy"],
     importance: ["Not important", "Very important"],
@@ -21,31 +24,39 @@
     title: "您的反馈", send: "提交", sending: "正在提交…", thanks: "感谢您的反馈！",
     thanks2: "您的意见会帮助我们做得更好。", retrying: "网络不稳定，正在重试…", retry: "重新提交",
     failed: "提交没有成功，请检查网络后重试。", check: "请检查：", empty: "请至少回答一个问题。",
+    count: function (n, max) { return "已输入 " + n + " / " + max + " 字"; },
     recent: "您最近已经评价过，感谢您的支持！", pt: " 分", nps: ["完全不可能", "非常可能"],
     ces: ["非常困难", "非常容易"], importance: ["完全不重要", "非常重要"],
     csat: ["非常不满意", "不满意", "一般", "满意", "非常满意"]
   };
-  var CSS = ":host{all:initial;display:block;font:15px/1.5 system-ui,-apple-system,'PingFang SC'," +
-    "'Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#1f2937}" +
-    "*{box-sizing:border-box}.card{max-width:32rem;margin:0 auto;padding:1rem;background:#fff;" +
-    "border:1px solid #e5e7eb;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.08)}" +
-    "h2{font-size:1.1rem;margin:0}.sub{margin:0 0 .75rem;color:#6b7280;font-size:.875rem}" +
-    ".q{margin:.9rem 0}.p{display:block;font-weight:600;margin-bottom:.4rem}" +
-    ".g{display:grid;gap:4px}.g button{min-height:42px;min-width:0;padding:0;border:1px solid #d1d5db;" +
+  // Sizes in px only: `rem` follows the host page's <html> (62.5% there halves the widget), and
+  // the host's own rules (`* { font-size: 30px }`) reach the host element, which outranks :host
+  // and would pass on by inheritance; the .w wrapper resets all of it inside the shadow root.
+  var CSS = ":host{all:initial;display:block}" +
+    ".w{all:initial;display:block;font:15px/1.5 system-ui,-apple-system,'PingFang SC'," +
+    "'Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:#1f2937;text-align:left}" +
+    "*{box-sizing:border-box}.card{max-width:512px;margin:0 auto;padding:16px;background:#fff;" +
+    "border:1px solid #e5e7eb;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.08);container-type:inline-size}" +
+    "h2{font-size:17px;margin:0}.sub{margin:0 0 12px;color:#6b7280;font-size:13px}" +
+    ".q{margin:14px 0}.p{display:block;font-weight:600;margin-bottom:6px}" +
+    ".g{display:grid;gap:4px}.g button{min-height:44px;min-width:40px;padding:0;border:1px solid #d1d5db;" +
     "border-radius:8px;background:#f9fafb;color:inherit;font:inherit;cursor:pointer}" +
     ".g button:hover{border-color:#2563eb}.g button[aria-checked=true]{background:#2563eb;" +
     "border-color:#2563eb;color:#fff}.f button[aria-checked=true]{background:#eff6ff;color:#1d4ed8}" +
     ".f svg{width:30px;height:30px;display:block;margin:auto}" +
     "button:focus-visible,textarea:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}" +
-    ".ends{display:flex;justify-content:space-between;gap:1rem;font-size:.75rem;color:#6b7280;margin-top:.2rem}" +
-    "textarea{width:100%;min-height:4.5rem;padding:.5rem;border:1px solid #d1d5db;border-radius:8px;" +
-    "font:inherit;color:inherit;resize:vertical}.e{color:#b91c1c;font-size:.85rem}.e:empty,.m:empty{display:none}" +
-    ".m{margin:.75rem 0;padding:.5rem .75rem;border-radius:8px;background:#fef2f2;color:#991b1b}" +
-    ".m.i{background:#eff6ff;color:#1e40af}.m ul{margin:.25rem 0 0;padding-left:1.2rem}" +
-    ".go{width:100%;min-height:44px;margin-top:.5rem;border:0;border-radius:8px;background:#2563eb;color:#fff;" +
+    ".ends{display:flex;justify-content:space-between;gap:16px;font-size:12px;color:#6b7280;margin-top:3px}" +
+    "textarea{display:block;width:100%;min-height:72px;padding:8px;border:1px solid #d1d5db;border-radius:8px;" +
+    "font:inherit;color:inherit;resize:vertical}.e{color:#b91c1c;font-size:13px}.e:empty,.m:empty{display:none}" +
+    ".cc{font-size:12px;color:#6b7280;text-align:right;margin-top:3px}.cc.near{color:#b45309;font-weight:600}" +
+    ".m{margin:12px 0;padding:8px 12px;border-radius:8px;background:#fef2f2;color:#991b1b}" +
+    ".m.i{background:#eff6ff;color:#1e40af}.m ul{margin:4px 0 0;padding-left:19px}" +
+    ".go{display:block;width:100%;min-height:44px;margin-top:8px;border:0;border-radius:8px;background:#2563eb;color:#fff;" +
     "font:inherit;font-weight:600;cursor:pointer}.go:disabled{opacity:.6;cursor:progress}" +
-    ".done{text-align:center;padding:1.5rem 1rem}.done h2:focus{outline:none}" +
-    "@media (max-width:359px){.n11{grid-template-columns:repeat(6,1fr)!important}}";
+    ".done{text-align:center;padding:24px 16px}.done h2:focus{outline:none}" +
+    // 11 NPS buttons need 480 px to stay 40 px wide: narrower cards put them on two rows.
+    "@container (max-width:479px){.n11{grid-template-columns:repeat(6,minmax(0,1fr))!important}}" +
+    "@supports not (container-type:inline-size){@media (max-width:559px){.n11{grid-template-columns:repeat(6,minmax(0,1fr))!important}}}";
 
   function state(s) { me.setAttribute("data-state", s); }
   function el(tag, attrs, kids) {
@@ -89,7 +100,7 @@
     if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
       var sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); root.adoptedStyleSheets = [sheet]; // CSP-safe
     } else root.appendChild(el("style", { text: CSS }));
-    return root;
+    return root.appendChild(el("div", { "class": "w" }));
   }
   function note(text) {
     if (!D.target) return;
@@ -138,8 +149,17 @@
     var comment = null;
     survey.questions.forEach(function (q) {
       if (q.min != null && q.max != null) { form.appendChild(scale(q, answers)); return; }
-      comment = el("textarea", { id: "c", maxlength: String(survey.comment_max_length), rows: "3", "aria-describedby": "e-" + q.id });
-      form.appendChild(el("div", { "class": "q" }, [el("label", { "class": "p", "for": "c", text: EN ? q.prompt_en : q.prompt }), comment, el("div", { "class": "e", id: "e-" + q.id })]));
+      var max = survey.comment_max_length, count = el("div", { "class": "cc", id: "cc" });
+      comment = el("textarea", { id: "c", maxlength: String(max), rows: "3", "aria-describedby": "cc e-" + q.id });
+      var counted = function () {
+        var n = comment.value.length, near = n >= max * 0.9;
+        count.textContent = L.count(n, max);
+        count.className = near ? "cc near" : "cc";
+        // Announced only close to the limit: every keystroke read aloud would drown the typing.
+        if (near) count.setAttribute("aria-live", "polite"); else count.removeAttribute("aria-live");
+      };
+      comment.addEventListener("input", counted); counted();
+      form.appendChild(el("div", { "class": "q" }, [el("label", { "class": "p", "for": "c", text: EN ? q.prompt_en : q.prompt }), comment, count, el("div", { "class": "e", id: "e-" + q.id })]));
     });
     [info, msg, go].forEach(function (e) { form.appendChild(e); });
     root.appendChild(form);
@@ -165,7 +185,7 @@
     function send(body, attempt) {
       var ctl = window.AbortController ? new AbortController() : null, timer = ctl && setTimeout(function () { ctl.abort(); }, 15000);
       return fetch(API + "/v1/public/responses", { method: "POST", mode: "cors", credentials: "omit", signal: ctl && ctl.signal,
-        headers: { "Content-Type": "application/json", "Idempotency-Key": key }, body: JSON.stringify(body) })
+        headers: { "Content-Type": "application/json", "Idempotency-Key": key, "Accept-Language": LANG }, body: JSON.stringify(body) })
         .then(function (r) {
           clearTimeout(timer);
           if (r.ok) return done();
@@ -204,7 +224,7 @@
     if (recent()) { state("suppressed"); note(L.recent); return; }
     state("loading");
     var path = "/v1/public/journeys/" + encodeURIComponent(D.journey) + "/touchpoints/" + encodeURIComponent(D.touchpoint) + "/survey";
-    fetch(API + path, { credentials: "omit" })
+    fetch(API + path, { credentials: "omit", headers: { "Accept-Language": LANG } })
       .then(function (r) { if (!r.ok) throw new Error("survey " + r.status); return r.json(); })
       .then(function (survey) { render(mount(), survey); })
       .catch(function (e) { state("error"); if (window.console) console.warn("vocsvc: " + e.message); });
