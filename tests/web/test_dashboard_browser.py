@@ -38,7 +38,7 @@ def open_view(tab: Tab, name: str) -> Any:
 
 TAB_NAMES = {
     "map": "旅程地图",
-    "trend": "NPS 趋势",
+    "trend": "趋势",
     "gaps": "重要性–表现 (IPA)",
     "topics": "痛点关键词",
     "responses": "回答明细",
@@ -69,16 +69,16 @@ def test_every_view_renders_without_console_errors(desktop: Tab, live_server: Li
     assert stages.first.get_by_role("heading", level=2).inner_text() == "认知"
     checkout = panel.locator("[data-touchpoint=checkout]")
     assert "NPS" in checkout.inner_text() and "CSAT" in checkout.inner_text()
-    assert panel.locator("#emotion svg, #emotion .notice").count() == 1
+    assert panel.locator("#emotion canvas, #emotion .notice").count() == 1
     desktop.screenshot("dashboard-map")
 
     panel = open_view(desktop, "trend")
-    assert panel.locator("#trend svg circle").count() > 0
-    assert panel.locator(".chart-legend li").count() >= 2
+    trend = chart_summary(desktop, "#trend")
+    assert len(trend["legend"]) >= 2 and trend["points"] > 0
     desktop.screenshot("dashboard-trend")
 
     panel = open_view(desktop, "gaps")
-    assert panel.locator("#ipa svg circle, #ipa .notice").count() >= 1
+    assert panel.locator("#ipa canvas, #ipa .notice").count() >= 1
     desktop.screenshot("dashboard-gaps")
 
     panel = open_view(desktop, "topics")
@@ -170,16 +170,44 @@ def test_sign_out_ends_the_session(desktop: Tab, live_server: LiveServer) -> Non
     desktop.page.wait_for_url("**/dashboard/sign-in")
 
 
+def chart_summary(tab: Tab, selector: str) -> dict[str, Any]:
+    """What the chart under `selector` draws, read from its instance (a canvas has no DOM)."""
+    return tab.page.evaluate(
+        """(sel) => {
+          const chart = echarts.getInstanceByDom(document.querySelector(sel + ' .echart'));
+          const o = chart.getOption();
+          const lines = o.series.filter((s) => s.type === 'line' || s.type === 'scatter');
+          return {
+            aria: chart.getDom().getAttribute('aria-label') || '',
+            legend: (o.legend && o.legend[0] && o.legend[0].data || []).map((d) => d.name ?? d),
+            series: lines.map((s) => ({
+              name: s.name, colour: s.color || (s.lineStyle || {}).color,
+              data: s.data.map((d) => ({ value: d && d.value, fill: d && d.itemStyle?.color })),
+            })),
+            points: lines.reduce((n, s) => n + s.data.filter((d) => d?.value != null).length, 0),
+            yRange: [o.yAxis[0].min, o.yAxis[0].max],
+          };
+        }""",
+        selector,
+    )
+
+
 def _quadrant_drawing(tab: Tab) -> dict[str, Any]:
     """The IPA view as drawn: corner labels, point colours, the table's tags."""
     return tab.page.evaluate(
-        """() => ({
-          corners: Object.fromEntries([...document.querySelectorAll('#ipa text.quadrant')]
-            .map((t) => [t.dataset.quadrant, [t.textContent, t.getAttribute('fill')]])),
-          points: [...document.querySelectorAll('#ipa circle')].map((c) => c.getAttribute('fill')),
+        """() => {
+          const chart = echarts.getInstanceByDom(document.querySelector('#ipa .echart'));
+          const o = chart.getOption();
+          const texts = (o.graphic[0] && o.graphic[0].elements || []).map((e) => e.style);
+          return {
+          corners: Object.fromEntries(
+            [...document.querySelectorAll('#ipa .quadrant-legend [data-quadrant]')]
+            .map((t) => [t.dataset.quadrant,
+              [t.textContent, texts.find((x) => x.text === t.textContent)?.fill]])),
+          points: o.series[0].data.map((d) => d.itemStyle.color),
           tags: [...document.querySelectorAll('#ipa-table .quadrant-tag[data-quadrant]')].map((t) =>
             [t.dataset.quadrant, t.textContent, t.querySelector('circle').getAttribute('fill')]),
-        })"""
+        }}"""
     )  # fmt: skip
 
 
@@ -228,4 +256,79 @@ def test_the_dashboard_draws_with_the_definitions_it_is_served(
     assert drawn["corners"] == {q.key: [f"象限{i}", f"#00000{i}"] for i, q in enumerate(QUADRANTS)}
     assert set(drawn["points"]) <= {f"#00000{i}" for i in range(4)}
     assert all(text.startswith("象限") for _, text, _ in drawn["tags"])
+    assert desktop.errors == []
+
+
+def api(server: LiveServer, path: str) -> Any:
+    """GET a JSON document from the live server with the admin key."""
+    request = urllib.request.Request(  # noqa: S310 - a local test server
+        f"{server.url}{path}", headers={"X-API-Key": server.admin_key}
+    )
+    with urllib.request.urlopen(request) as reply:  # noqa: S310
+        return json.loads(reply.read())
+
+
+def test_trend_chart_has_tooltips_legend_stage_colours_and_exports_png(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    panel = open_view(desktop, "trend")
+    palette = api(live_server, "/dashboard/settings")["stage_palette"]
+    stages = [st["name"] for st in api(live_server, "/v1/journeys/retail")["stages"]]
+    quarter = page.get_by_label("选择期间").input_value()
+    end = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}[quarter[-1]]
+    served = api(live_server, "/v1/journeys/retail/trend?metric=nps&interval=quarter&by=stage"
+                 f"&periods=4&until={quarter[:4]}-{end}")["series"]  # fmt: skip
+    drawn = chart_summary(desktop, "#trend")
+    assert "各阶段 NPS" in drawn["aria"]
+    assert len(drawn["series"]) >= 2
+    served_by_name = {sr["label"]: sr for sr in served}
+    for series in drawn["series"]:
+        # Each stage keeps the colour of its place in the journey, whichever stages have data.
+        colour = palette[stages.index(series["name"]) % len(palette)]
+        assert series["colour"] == colour
+        # A small sample is drawn hollow (white fill, coloured ring), any other point filled.
+        for point, fill in zip(served_by_name[series["name"]]["points"], series["data"],
+                               strict=True):  # fmt: skip
+            if point["n"]:
+                assert fill["fill"] == ("#fff" if point["low_sample"] else colour)
+    assert drawn["legend"] == [s["name"] for s in drawn["series"]]
+    assert "空心点：样本不足" in panel.locator(".chart-note").inner_text()
+    # The y axis fits the data (intervals included) instead of spanning -100..100.
+    shown = [p for sr in served for p in sr["points"] if p["n"]]
+    bounds = [b for p in shown for b in (p["ci_low"], p["ci_high"])]
+    lo, hi = drawn["yRange"]
+    assert lo <= min(bounds) and hi >= max(bounds)
+    assert hi - lo <= 1.5 * (max(bounds) - min(bounds)) + 25
+    # A real tooltip: hovering the last quarter lists every stage with its interval and n.
+    page.evaluate(
+        """() => { const c = echarts.getInstanceByDom(document.querySelector('#trend .echart'));
+                   c.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 3 }); }"""
+    )
+    tip = panel.locator(".tt-body")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert "结账" in text and "n=" in text and "[" in text
+    desktop.screenshot("dashboard-trend-tooltip")
+
+    # Monthly: twelve months on the axis.
+    panel.get_by_label("粒度").select_option("month")
+    page.wait_for_selector("#view-trend[data-state=ready]")
+    page.wait_for_function(
+        "() => echarts.getInstanceByDom(document.querySelector('#trend .echart'))"
+        ".getOption().xAxis[0].data.length === 12"
+    )
+    months = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('#trend .echart'))"
+        ".getOption().xAxis[0].data"
+    )
+    assert all(len(m) == 7 and m[4] == "-" for m in months), months  # 2026-11
+    desktop.screenshot("dashboard-trend-monthly")
+
+    with page.expect_download() as download:
+        panel.get_by_role("button", name="导出 PNG").click()
+    assert download.value.suggested_filename.endswith(".png")
+    assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert desktop.errors == []

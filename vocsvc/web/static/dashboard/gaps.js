@@ -37,11 +37,12 @@ export async function renderGaps(panel, { journey, period, quadrants }) {
     x: mean(r.customer_performance), xlo: r.customer_performance.ci_low, xhi: r.customer_performance.ci_high,
     y: mean(r.customer_importance), ylo: r.customer_importance?.ci_low, yhi: r.customer_importance?.ci_high,
   }));
-  chart.replaceChildren(scatter({
-    label: "重要性–表现象限图", points, quadrants,
+  scatter(chart, {
+    name: `ipa-${journey.key}-${period}`, label: "重要性–表现象限图", points, quadrants,
     xCross: report.performance_crosshair, yCross: report.importance_crosshair,
     xTitle: "顾客感知表现（CSAT 均值）", yTitle: "顾客自评重要性（均值）",
-  }));
+    extra: h("ul", { class: "chart-legend quadrant-legend" }, quadrants.map((q) => h("li", {}, quadrantTag(q)))),
+  });
   const sorted = rows.slice().sort((a, b) => (a.priority ?? 999) - (b.priority ?? 999));
   const two = (v) => fmt.num(v);
   table.replaceChildren(h("table", { class: "data" },

@@ -59,6 +59,8 @@ async function render() {
       journey: await journeyDef(journeySelect.value), period: periodSelect.value,
       timezone: settings.timezone,
       quadrants: settings.quadrants, bands: settings.score_bands,
+      palette: (i) => settings.stage_palette[i % settings.stage_palette.length],
+      sides: settings.side_colours,
     };
     await VIEWS[view](panel, context);
     rendered[view] = stamp;

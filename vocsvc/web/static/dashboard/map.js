@@ -51,7 +51,7 @@ function keyed(report) {
   return Object.fromEntries(report.rows.map((r) => [r.key, r]));
 }
 
-export async function renderMap(panel, { journey, period, bands }) {
+export async function renderMap(panel, { journey, period, bands, palette }) {
   const params = { period, by: "touchpoint" };
   const base = `/v1/journeys/${encodeURIComponent(journey.key)}`;
   const [nps, csat, sentiment, overview] = await Promise.all([
@@ -76,17 +76,19 @@ export async function renderMap(panel, { journey, period, bands }) {
     }),
   );
 
+  const position = Object.fromEntries(journey.stages.map((st, i) => [st.key, i]));
   const points = overview.stages.map((st) => ({
-    value: st.sentiment?.mean ?? null, lo: st.sentiment?.ci_low ?? null, hi: st.sentiment?.ci_high ?? null,
-    n: st.sentiment?.n || 0, low: st.sentiment?.low_sample,
+    value: st.sentiment?.n ? st.sentiment.mean : null, lo: st.sentiment?.ci_low ?? null, hi: st.sentiment?.ci_high ?? null,
+    n: st.sentiment?.n || 0, low: st.sentiment?.low_sample, colour: palette(position[st.key] ?? 0),
   }));
   const emotion = panel.querySelector("#emotion");
   if (points.every((p) => p.value == null)) emotion.replaceChildren(notice("本期间没有带情感分的评论。"));
   else {
-    emotion.replaceChildren(lineChart({
+    lineChart(emotion, {
+      name: `emotion-${journey.key}-${period || "all"}`,
       label: "情绪曲线：各阶段评论平均情感", categories: overview.stages.map((st) => st.label),
-      series: [{ name: "平均情感", points }], format: (v) => v.toFixed(2), domain: [0, 1], band: true,
-      ref: { value: 0.5, label: "中性 0.5" }, height: 260,
-    }));
+      series: [{ name: "平均情感", colour: "#334155", points }], format: (v) => v.toFixed(2), domain: [0, 1],
+      ref: { value: 0.5, label: "中性 0.5" }, size: "short",
+    });
   }
 }
