@@ -229,7 +229,15 @@ def test_the_gap_view_shows_the_quadrants_the_review_shows(
 def test_the_dashboard_draws_with_the_definitions_it_is_served(
     desktop: Tab, live_server: LiveServer
 ) -> None:
-    """Served other quadrants and bands, the page follows them: it defines none of its own."""
+    """Served other quadrants, bands and card verdicts, the page follows them: it defines none
+    of its own (a card's band comes with the journey map, vocsvc/analytics/cards.py)."""
+
+    def all_good(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for card in body["touchpoints"]:
+            card.update(band="good" if card["band"] != "none" else "none", flags=[])
+        route.fulfill(response=response, json=body)
 
     def altered(route: Any) -> None:
         response = route.fetch()
@@ -241,6 +249,7 @@ def test_the_dashboard_draws_with_the_definitions_it_is_served(
         route.fulfill(response=response, json=body)
 
     desktop.page.route("**/dashboard/settings", altered)
+    desktop.page.route("**/v1/journeys/*/overview?*", all_good)
     sign_in(desktop, live_server)
     page = desktop.page
     page.get_by_label("选择旅程").select_option("retail")
@@ -331,4 +340,54 @@ def test_trend_chart_has_tooltips_legend_stage_colours_and_exports_png(
         panel.get_by_role("button", name="导出 PNG").click()
     assert download.value.suggested_filename.endswith(".png")
     assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert desktop.errors == []
+
+
+def test_the_map_ranks_stages_and_cards_never_contradict_their_flags(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    panel = open_view(desktop, "map")
+    quarter = page.get_by_label("选择期间").input_value()
+    served = api(live_server, f"/v1/journeys/retail/overview?period={quarter}")
+    ranking = served["ranking"]
+    headline = panel.locator(".ranking .weakest").inner_text()
+    names = {s["key"]: s["label"] for s in ranking["stages"]}
+    if ranking["distinguishable"]:
+        assert headline.startswith(f"最弱阶段：{names[ranking['weakest'][0]]}")
+    else:
+        assert headline.startswith("无法区分最弱阶段") or "没有足够" in headline
+        assert all(names[k] in headline for k in ranking["weakest"])
+    # Every stage is in the ranking list, including the one that asks no NPS (到店).
+    listed = panel.locator(".rank-list li").evaluate_all("(li) => li.map((x) => x.dataset.stage)")
+    assert listed == [s["key"] for s in ranking["stages"]]
+    arrival = next(s for s in ranking["stages"] if s["key"] == "arrival")
+    assert arrival["verdict"] != "no_data" and "nps" not in arrival["metrics"]
+    for key in ranking["weakest"]:
+        assert panel.locator(f".stage[data-stage={key}] .rank-badge").count() == 1
+    # One rule: a card's colour is the API's band, and no good card carries a below-target flag.
+    cards = page.evaluate(
+        """() => [...document.querySelectorAll('#map article.tp')].map((a) => ({
+             key: a.dataset.touchpoint, band: a.dataset.band,
+             flags: [...a.querySelectorAll('[data-flag]')].map((f) => f.dataset.flag),
+             colour: getComputedStyle(a).borderLeftColor }))"""
+    )
+    by_key = {c["key"]: c for c in served["touchpoints"]}
+    colours: dict[str, set[str]] = {}
+    for c in cards:
+        assert c["band"] == by_key[c["key"]]["band"]
+        assert c["flags"] == [f["kind"] for f in by_key[c["key"]]["flags"]]
+        if c["band"] == "good":
+            assert not {"below_target", "significantly_below_target"} & set(c["flags"])
+        colours.setdefault(c["band"], set()).add(c["colour"])
+    assert all(len(v) == 1 for v in colours.values())  # one colour per band
+    # A card opens the answers behind it.
+    link = panel.locator("[data-touchpoint=checkout] .evidence a").first
+    href = link.get_attribute("href") or ""
+    assert href.startswith("/dashboard?") and href.endswith("#responses")
+    for part in ("journey=retail", "stage=checkout", "touchpoint=checkout", f"period={quarter}"):
+        assert part in href
+    desktop.screenshot("dashboard-map-ranking")
     assert desktop.errors == []

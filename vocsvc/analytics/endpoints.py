@@ -9,7 +9,13 @@ from fastapi import APIRouter, Query
 
 from vocsvc.analytics import views
 from vocsvc.analytics.readmodel import journey_view
-from vocsvc.analytics.schemas import CSATReport, NPSReport, Overview, SentimentReport, TrendReport
+from vocsvc.analytics.schemas import (
+    CSATReport,
+    JourneyMap,
+    NPSReport,
+    SentimentReport,
+    TrendReport,
+)
 from vocsvc.analytics.service import breakdown, period_out
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.config import get_settings
@@ -67,7 +73,8 @@ def trend(
     return views.trend(session, journey_view(session, journey), metric, interval, by, end, periods)
 
 
-@router.get("/overview", response_model=Overview)
-def overview(journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey) -> Overview:
-    """The journey map in numbers: per stage NPS, CSAT, sentiment (the emotion curve) and n."""
-    return views.overview(session, journey_view(session, journey), period)
+@router.get("/overview", response_model=JourneyMap)
+def overview(journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey) -> JourneyMap:
+    """The journey map in numbers: per stage NPS, CSAT, sentiment (the emotion curve) and n, the
+    weakest stage ranked over every metric with intervals, and each card's colour and flags."""
+    return views.journey_map(session, journey_view(session, journey), period)

@@ -96,6 +96,9 @@ async function start() {
     return;
   }
   journeySelect.replaceChildren(...list.map((j) => h("option", { value: j.key, text: j.name })));
+  // An evidence link (evidence.js) names the journey and period to open with.
+  const asked = new URLSearchParams(location.search);
+  if (list.some((j) => j.key === asked.get("journey"))) journeySelect.value = asked.get("journey");
   periodSelect.replaceChildren(
     ...settings.quarters.map((q) => h("option", { value: q, text: q.replace("Q", " 年第 ") + " 季度" })),
     h("option", { value: "", text: "全部时间" }),
