@@ -391,3 +391,72 @@ def test_the_map_ranks_stages_and_cards_never_contradict_their_flags(
         assert part in href
     desktop.screenshot("dashboard-map-ranking")
     assert desktop.errors == []
+
+
+def post(server: LiveServer, path: str, body: Any, method: str = "POST") -> Any:
+    request = urllib.request.Request(  # noqa: S310 - a local test server
+        f"{server.url}{path}", data=json.dumps(body).encode(), method=method,
+        headers={"Content-Type": "application/json", "X-API-Key": server.admin_key},
+    )  # fmt: skip
+    with urllib.request.urlopen(request) as reply:  # noqa: S310
+        return json.loads(reply.read() or b"null")
+
+
+def test_the_gap_view_shows_staff_against_customers_as_dumbbells(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    quarter = page.get_by_label("选择期间").input_value()
+    # Our own staff ratings: the cashiers rate checkout as unimportant and flawless (customers
+    # disagree), the produce team rates itself about as customers do.
+    ratings = [
+        {"touchpoint": "checkout", "rater": f"c{i}", "department": "收银部",
+         "importance": 2 + i % 2, "performance": 5 - (i == 3)} for i in range(6)
+    ] + [
+        {"touchpoint": "fresh_produce", "rater": f"f{i}", "department": "生鲜采购部",
+         "importance": 4 + i % 2, "performance": 4 + (i % 3 == 0)} for i in range(6)
+    ]  # fmt: skip
+    post(
+        live_server, "/v1/assessments", {"journey": "retail", "period": quarter, "ratings": ratings}
+    )
+    served = api(live_server, f"/v1/journeys/retail/gaps?period={quarter}")
+    rated = {r["touchpoint"]: r for r in served["rows"] if r["internal_performance"]}
+    assert set(rated) == {"checkout", "fresh_produce"}
+    assert rated["checkout"]["performance_gap"]["significant"] is True
+
+    panel = open_view(desktop, "gaps")
+    assert (
+        panel.locator("#ipa canvas").count() == 1
+        and panel.locator("#gap-dumbbell canvas").count() == 1
+    )
+    drawn = page.evaluate(
+        """() => {
+          const el = document.querySelector('#gap-dumbbell .echart');
+          const o = echarts.getInstanceByDom(el).getOption();
+          const dots = o.series.filter((s) => s.type === 'scatter');
+          return { names: dots.map((s) => s.name), colours: dots.map((s) => s.color),
+                   rows: o.yAxis[0].max, legend: o.legend[0].data };
+        }"""
+    )  # fmt: skip
+    sides = api(live_server, "/dashboard/settings")["side_colours"]
+    assert drawn["rows"] == 2  # one row per rated touchpoint
+    assert set(drawn["colours"]) == {sides["customer"], sides["internal"]}
+    assert drawn["legend"] == ["顾客", "内部（员工）"]
+    assert "差距显著" in panel.locator("#gap-dumbbell .chart-note").inner_text()
+    # The tooltip of checkout's performance dumbbell gives both sides and the tested gap.
+    page.evaluate(
+        """() => {
+          const c = echarts.getInstanceByDom(document.querySelector('#gap-dumbbell .echart'));
+          const i = c.getOption().series.findIndex((s) => s.type === 'scatter' && s.xAxisIndex);
+          c.dispatchAction({ type: 'showTip', seriesIndex: i, dataIndex: 0 }); }"""
+    )  # fmt: skip
+    tip = panel.locator("#gap-dumbbell .tt-body")
+    tip.wait_for(state="visible")
+    text = tip.inner_text()
+    assert "顾客" in text and "内部" in text and "差距（内部−顾客）" in text and "q=" in text
+    table = panel.locator("#ipa-table").inner_text()
+    assert "（显著）" in table and "无内部评分" in table
+    desktop.screenshot("dashboard-gaps-dumbbell")
+    assert desktop.errors == []

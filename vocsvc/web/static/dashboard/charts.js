@@ -75,9 +75,10 @@ function downloadPng(chart, name) {
  * Replace `target`'s content with an ECharts chart: a figure with the chart, an optional note
  * (the legend's words: what a hollow dot or a line means) and a 导出 PNG button.
  */
-export function mountChart(target, { name, label, option, note, size = "", extra = [] }) {
+export function mountChart(target, { name, label, option, note, size = "", extra = [], height }) {
   for (const old of target.querySelectorAll(".echart")) ec().getInstanceByDom(old)?.dispose();
   const box = h("div", { class: `echart ${size}`.trim(), "data-chart": name });
+  if (height) box.style.height = `${height}px`; // through the CSSOM, which the CSP allows
   const button = h("button", { type: "button", class: "export", text: "导出 PNG" });
   const figure = h("figure", { class: "chart-figure" }, box,
     h("figcaption", { class: "chart-foot" }, note ? h("p", { class: "chart-note", text: note }) : null, extra, button));
@@ -247,11 +248,11 @@ export function dumbbell(target, { name, label, rows, colours }) {
   const fmt2 = (v) => (v == null ? "–" : Number(v).toFixed(2));
   const sideText = (side) => (side ? `<b>${fmt2(side.mean)}</b> [${fmt2(side.ci_low)}, ${fmt2(side.ci_high)}]，n=${side.n}` : "无评分");
   const chart = mountChart(target, {
-    name, label, size: rows.length > 8 ? "tall" : "",
+    name, label, height: Math.max(280, 150 + rows.length * 44),
     note: "每行一个触点：蓝点为顾客评分，橙点为内部员工评分，细线为 95% 置信区间；深色粗连线表示差距显著（多重比较校正后），浅色表示分不出差别。",
     option: {
       legend: { top: 28, data: ["顾客", "内部（员工）"] },
-      grid: [{ left: 120, width: "36%", top: 84, bottom: 40 }, { right: 28, width: "36%", top: 84, bottom: 40 }],
+      grid: [{ left: 112, right: "52%", top: 84, bottom: 40 }, { left: "56%", right: 24, top: 84, bottom: 40 }],
       tooltip: {
         trigger: "item", confine: true, className: "tt-body",
         formatter: (item) => {
@@ -265,8 +266,8 @@ export function dumbbell(target, { name, label, rows, colours }) {
         },
       },
       title: [{ text: label, left: 8, top: 4, textStyle: { fontSize: 14, fontWeight: 600 } },
-        { text: "重要性（1–5）", left: "22%", top: 58, textStyle: { fontSize: 13 } }, { text: "表现（1–5）", right: "18%", top: 58, textStyle: { fontSize: 13 } }],
-      xAxis: panels.map((_, g) => ({ type: "value", gridIndex: g, min, max, axisLabel: { formatter: (v) => v.toFixed(1) } })),
+        { text: "重要性（1–5）", left: 112, top: 58, textStyle: { fontSize: 13 } }, { text: "表现（1–5）", left: "56%", top: 58, textStyle: { fontSize: 13 } }],
+      xAxis: panels.map((_, g) => ({ type: "value", gridIndex: g, min, max, axisLine: { onZero: false }, axisLabel: { formatter: (v) => v.toFixed(1) } })),
       // A value axis (rows at 0, 1, …) rather than a category one: each row's two dots sit just
       // above and below its line.
       yAxis: panels.map((_, g) => ({
