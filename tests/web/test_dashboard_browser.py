@@ -42,6 +42,7 @@ TAB_NAMES = {
     "gaps": "重要性–表现 (IPA)",
     "topics": "痛点关键词",
     "responses": "回答明细",
+    "followup": "跟进与预警",
 }
 
 
@@ -459,4 +460,73 @@ def test_the_gap_view_shows_staff_against_customers_as_dumbbells(
     table = panel.locator("#ipa-table").inner_text()
     assert "（显著）" in table and "无内部评分" in table
     desktop.screenshot("dashboard-gaps-dumbbell")
+    assert desktop.errors == []
+
+
+ALERT = {
+    "id": 901, "rule_id": 7, "journey": "retail", "kind": "nps_drop", "scope": "stage",
+    "stage": "checkout", "touchpoint": None,
+    "current": {"period": "2026-11", "value": -21.0, "ci_low": -31.0, "ci_high": -12.0, "n": 247},
+    "previous": {"period": "2026-10", "value": 4.0, "ci_low": -5.0, "ci_high": 13.0, "n": 230},
+    "change": {"difference": -25.0, "ci_low": -38.0, "ci_high": -12.0, "p_value": 0.0004,
+               "confidence": 0.95},
+    "message": "NPS of checkout fell", "fired_at": "2026-12-01T01:00:00Z",
+}  # fmt: skip
+
+
+def test_follow_up_cases_and_alerts_with_their_evidence(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    def alerts(route: Any) -> None:
+        route.fulfill(json={"items": [ALERT], "next_cursor": None})
+
+    desktop.page.route("**/v1/alerts?*", alerts)  # no rule fires on 60 days of demo data
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    quarter = page.get_by_label("选择期间").input_value()
+    panel = open_view(desktop, "followup")
+    stats = api(live_server, f"/v1/cases/stats?journey=retail&period={quarter}")["departments"]
+    assert stats, "the demo opens cases for contactable detractors"
+    shown = panel.locator("#case-stats tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => [r.dataset.department, r.children[1].textContent])"
+    )
+    assert shown == [[d["department"], str(d["open"])] for d in stats]
+    opened = api(live_server, "/v1/cases?journey=retail&status=open&limit=200")["items"]
+    first = max(opened, key=lambda c: c["id"])
+    # Twenty at a time, filtered by department on request.
+    assert panel.locator("#cases tbody tr").count() == min(20, len(opened))
+    assert "null" not in panel.locator("#cases").inner_text()
+    panel.get_by_label("按部门筛选工单").select_option(first["department"])
+    departments = set(panel.locator("#cases tbody tr td:nth-child(2)").all_inner_texts())
+    assert departments == {first["department"]}
+    row = panel.locator(f"#cases tr[data-case='{first['id']}']")
+    assert float(row.locator("[data-age-days]").get_attribute("data-age-days") or "-1") >= 0
+    desktop.screenshot("dashboard-followup")
+
+    row.get_by_label(f"工单 {first['id']} 的负责人").fill("王经理")
+    row.get_by_role("button", name="指派").click()
+    page.wait_for_function(
+        f"() => document.querySelector(\"#cases tr[data-case='{first['id']}'] input\")"
+        "?.value === '王经理'"
+    )
+    row = panel.locator(f"#cases tr[data-case='{first['id']}']")
+    row.get_by_role("button", name="标记已联系").click()
+    page.wait_for_selector(f"#cases tr[data-case='{first['id']}'][data-status=contacted]")
+    row = panel.locator(f"#cases tr[data-case='{first['id']}']")
+    row.get_by_role("button", name="标记已解决").click()
+    page.wait_for_selector(f"#cases tr[data-case='{first['id']}']", state="detached")
+    case = api(live_server, f"/v1/cases/{first['id']}")
+    assert case["status"] == "resolved" and case["assignee"] == "王经理"
+    assert case["hours_to_resolve"] is not None
+
+    alert = panel.locator("#alerts [data-alert='901']")
+    text = alert.inner_text()
+    assert "NPS 下降：结账" in text
+    assert "上期 2026-10：+4 [-5, +13]，n=230" in text
+    assert "本期 2026-11：-21 [-31, -12]，n=247" in text
+    assert "变化 -25 [-38, -12]（95% 置信区间），p < 0.001" in text
+    href = alert.get_by_role("link", name="查看本期回答").get_attribute("href") or ""
+    assert "stage=checkout" in href and "period=2026-11" in href and "only_detractors=1" in href
+    desktop.screenshot("dashboard-followup-alerts")
     assert desktop.errors == []

@@ -1,13 +1,14 @@
 // The dashboard shell: journey and period selectors, tabs (kept in the URL hash), view loading.
 import { get } from "./api.js";
 import { h } from "./dom.js";
+import { renderFollowup } from "./followup.js";
 import { renderGaps } from "./gaps.js";
 import { renderMap } from "./map.js";
 import { renderResponses } from "./responses.js";
 import { renderTopics } from "./topics.js";
 import { renderTrend } from "./trend.js";
 
-const VIEWS = { map: renderMap, trend: renderTrend, gaps: renderGaps, topics: renderTopics, responses: renderResponses };
+const VIEWS = { map: renderMap, trend: renderTrend, gaps: renderGaps, topics: renderTopics, responses: renderResponses, followup: renderFollowup };
 const status = document.getElementById("status");
 const journeySelect = document.getElementById("journey");
 const periodSelect = document.getElementById("period");
