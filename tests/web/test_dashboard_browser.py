@@ -530,3 +530,60 @@ def test_follow_up_cases_and_alerts_with_their_evidence(
     assert "stage=checkout" in href and "period=2026-11" in href and "only_detractors=1" in href
     desktop.screenshot("dashboard-followup-alerts")
     assert desktop.errors == []
+
+
+def _period_options(tab: Tab) -> list[dict[str, Any]]:
+    return list(
+        tab.page.locator("#period option").evaluate_all(
+            """(os) => os.map((o) => ({ value: o.value, text: o.textContent, disabled: o.disabled,
+                 current: o.dataset.current === 'true' || o.hasAttribute('data-current') }))"""
+        )
+    )
+
+
+def test_period_selector_marks_the_quarter_in_progress_and_empty_quarters(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    sign_in(desktop, live_server)
+    page = desktop.page
+    settings = api(live_server, "/dashboard/settings")
+    options = _period_options(desktop)
+    assert [o["value"] for o in options] == [*settings["quarters"], ""]
+    current, *older = options[:-1]
+    assert current["text"].endswith("（进行中）") and current["current"]
+    journey = page.get_by_label("选择旅程").input_value()
+    trend = api(live_server, f"/v1/journeys/{journey}/trend?metric=nps&interval=quarter"
+                f"&by=journey&periods={len(settings['quarters'])}")  # fmt: skip
+    n = {p["period"]: p["n"] for p in trend["series"][0]["points"]}
+    for option in older:
+        empty = not n.get(option["value"])
+        assert option["text"].endswith("· 无数据") == empty and option["disabled"] == empty
+        assert "样本不足" not in option["text"]
+    # The demo's 60 days all fall in the quarter in progress, so that is where it opens.
+    assert page.get_by_label("选择期间").input_value() == (
+        next((o["value"] for o in older if not o["disabled"]), current["value"])
+    )
+    desktop.screenshot("dashboard-period-selector")
+
+
+def test_period_selector_defaults_to_the_last_complete_quarter(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    def every_quarter_has_data(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for series in body["series"]:
+            for point in series["points"]:
+                point["n"] = max(point["n"], 40)
+        route.fulfill(response=response, json=body)
+
+    desktop.page.route("**/v1/journeys/*/trend?*by=journey*", every_quarter_has_data)
+    sign_in(desktop, live_server)
+    settings = api(live_server, "/dashboard/settings")
+    assert desktop.page.get_by_label("选择期间").input_value() == settings["quarters"][1]
+    assert all(not o["disabled"] for o in _period_options(desktop))
+    # An evidence link's ?period= wins.
+    desktop.page.goto(f"{live_server.url}/dashboard?period={settings['quarters'][2]}#map")
+    desktop.page.wait_for_selector("#view-map[data-state=ready]")
+    assert desktop.page.get_by_label("选择期间").input_value() == settings["quarters"][2]
+    assert desktop.errors == []

@@ -4,6 +4,7 @@ import { h } from "./dom.js";
 import { renderFollowup } from "./followup.js";
 import { renderGaps } from "./gaps.js";
 import { renderMap } from "./map.js";
+import { fillPeriods, periodChoices } from "./periods.js";
 import { renderResponses } from "./responses.js";
 import { renderTopics } from "./topics.js";
 import { renderTrend } from "./trend.js";
@@ -100,11 +101,14 @@ async function start() {
   // An evidence link (evidence.js) names the journey and period to open with.
   const asked = new URLSearchParams(location.search);
   if (list.some((j) => j.key === asked.get("journey"))) journeySelect.value = asked.get("journey");
-  periodSelect.replaceChildren(
-    ...settings.quarters.map((q) => h("option", { value: q, text: q.replace("Q", " 年第 ") + " 季度" })),
-    h("option", { value: "", text: "全部时间" }),
-  );
-  for (const select of [journeySelect, periodSelect]) select.addEventListener("change", show);
+  fillPeriods(periodSelect, await periodChoices(settings, journeySelect.value), asked.has("period") ? asked.get("period") : null);
+  journeySelect.addEventListener("change", async () => {
+    // Which quarters have data depends on the journey.
+    const keep = periodSelect.value;
+    fillPeriods(periodSelect, await periodChoices(settings, journeySelect.value), keep);
+    show();
+  });
+  periodSelect.addEventListener("change", show);
   wireTabs();
   await show();
 }
