@@ -587,3 +587,64 @@ def test_period_selector_defaults_to_the_last_complete_quarter(
     desktop.page.wait_for_selector("#view-map[data-state=ready]")
     assert desktop.page.get_by_label("选择期间").input_value() == settings["quarters"][2]
     assert desktop.errors == []
+
+
+def _query(href: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(href)
+    assert parts.path == "/dashboard" and parts.fragment == "responses", href
+    return dict(parse_qsl(parts.query))
+
+
+def test_every_number_opens_the_answers_behind_it(desktop: Tab, live_server: LiveServer) -> None:
+    sign_in(desktop, live_server)
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    quarter = page.get_by_label("选择期间").input_value()
+    panel = open_view(desktop, "map")
+    agreed = {"journey", "stage", "touchpoint", "period", "q", "only_detractors", "with_comment",
+              "aspect", "mixed"}  # fmt: skip
+    hrefs = panel.locator("a[href^='/dashboard?']").evaluate_all("(a) => a.map((x) => x.href)")
+    assert hrefs and all(set(_query(h.replace(live_server.url, ""))) <= agreed for h in hrefs)
+    detractors = _query(
+        panel.locator("[data-touchpoint=checkout] .evidence a", has_text="贬损者评论")
+        .get_attribute("href") or ""
+    )  # fmt: skip
+    assert detractors == {
+        "journey": "retail", "period": quarter, "stage": "checkout", "touchpoint": "checkout",
+        "only_detractors": "1", "with_comment": "1",
+    }  # fmt: skip
+    emotion = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('#emotion .echart'))"
+        ".getOption().series[0].data.map((d) => d.href)"
+    )
+    assert _query(emotion[3]) == {"journey": "retail", "period": quarter, "stage": "checkout",
+                                  "with_comment": "1"}  # fmt: skip
+
+    panel = open_view(desktop, "topics")
+    word = panel.locator(".term a").first
+    stage = panel.locator(".topic-card").first.get_attribute("data-stage")
+    assert _query(word.get_attribute("href") or "") == {
+        "journey": "retail", "period": quarter, "stage": stage or "",
+        "q": word.get_attribute("data-term") or "", "with_comment": "1"}  # fmt: skip
+
+    panel = open_view(desktop, "trend")
+    cell = _query(panel.locator("#trend table a").first.get_attribute("href") or "")
+    assert set(cell) == {"journey", "stage", "period"}
+    points = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('#trend .echart'))"
+        ".getOption().series[0].data.map((d) => d.href)"
+    )
+    assert all(set(_query(p)) == {"journey", "stage", "period"} for p in points)
+
+    panel = open_view(desktop, "gaps")
+    row = _query(panel.locator("#ipa-table tbody th a").first.get_attribute("href") or "")
+    assert set(row) == {"journey", "period", "stage", "touchpoint"}
+
+    # Following a link opens the response browser on that journey and period.
+    page.goto(f"{live_server.url}/dashboard?journey=b2b_procurement&period=&stage=x#responses")
+    page.wait_for_selector("#view-responses[data-state=ready]")
+    assert page.get_by_label("选择旅程").input_value() == "b2b_procurement"
+    assert page.get_by_label("选择期间").input_value() == ""
+    assert desktop.errors == []

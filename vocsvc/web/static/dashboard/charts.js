@@ -58,8 +58,9 @@ function segments(name, items, colour, { xAxisIndex = 0, yAxisIndex = 0, caps = 
 const seg = (x0, y0, x1, y1, colour, width) => ({ x0, y0, x1, y1, colour, width });
 
 /** A point's symbol: filled, or hollow (white with a coloured ring) when its sample is small. */
-function dot(value, colour, low) {
-  return low ? { value, itemStyle: { color: "#fff", borderColor: colour, borderWidth: 2 } } : { value, itemStyle: { color: colour } };
+function dot(value, colour, low, href) {
+  const style = low ? { color: "#fff", borderColor: colour, borderWidth: 2 } : { color: colour };
+  return { value, itemStyle: style, href, cursor: href ? "pointer" : "default" };
 }
 
 function downloadPng(chart, name) {
@@ -91,6 +92,11 @@ export function mountChart(target, { name, label, option, note, size = "", extra
     ...option,
   });
   button.addEventListener("click", () => downloadPng(chart, name));
+  // A point with an href opens the answers behind it.
+  chart.on("click", (event) => {
+    const href = event.data?.href;
+    if (href) location.assign(href);
+  });
   new ResizeObserver(() => chart.resize()).observe(box);
   return chart;
 }
@@ -120,7 +126,7 @@ export function lineChart(target, { name, label, categories, series, format = St
   const lines = series.map((sr, k) => ({
     type: "line", name: sr.name, color: sr.colour, symbol: "circle", symbolSize: 9, connectNulls: false,
     lineStyle: { width: 2.5, color: sr.colour }, z: 3,
-    data: sr.points.map((p) => dot(p.value, p.colour || sr.colour, p.low)),
+    data: sr.points.map((p) => dot(p.value, p.colour || sr.colour, p.low, p.href)),
     markLine: k === 0 && ref ? { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#6b7280" },
       label: { formatter: ref.label, position: "insideEndTop" }, data: [{ yAxis: ref.value }] } : undefined,
   }));
@@ -195,7 +201,7 @@ export function scatter(target, { name, label, points, xCross, yCross, xTitle, y
       series: [
         {
           type: "scatter", name: "触点", symbolSize: 12, z: 4,
-          data: points.map((p) => ({ value: [p.x, p.y], name: p.label, itemStyle: { color: colour(p), borderColor: "#fff", borderWidth: 1 } })),
+          data: points.map((p) => ({ value: [p.x, p.y], name: p.label, href: p.href, itemStyle: { color: colour(p), borderColor: "#fff", borderWidth: 1 } })),
           label: { show: true, formatter: (item) => item.name, position: "right", color: "#1f2937", fontSize: 12 },
           labelLayout: { moveOverlap: "shiftY" },
           markLine: cross ? { silent: true, symbol: "none", label: { show: false }, lineStyle: { type: "dashed", color: "#6b7280" },

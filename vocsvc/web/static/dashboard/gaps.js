@@ -2,6 +2,7 @@
 import { ApiError, get } from "./api.js";
 import { dumbbell, scatter } from "./charts.js";
 import { fmt, h, notice, s } from "./dom.js";
+import { evidenceHref } from "./evidence.js";
 
 const UNAVAILABLE = "差距分析暂不可用（gap analysis not available yet）。";
 
@@ -64,6 +65,7 @@ export async function renderGaps(panel, { journey, period, quadrants, sides }) {
   const rows = report.rows.filter((r) => mean(r.customer_importance) != null && mean(r.customer_performance) != null);
   if (!rows.length) return chart.replaceChildren(notice("本期间没有足够的重要性和满意度评分。"));
   const points = rows.map((r) => ({
+    href: evidenceHref({ journey: journey.key, period, stage: r.stage, touchpoint: r.touchpoint }),
     label: r.label || names[r.touchpoint] || r.touchpoint, quadrant: r.quadrant,
     x: mean(r.customer_performance), xlo: r.customer_performance.ci_low, xhi: r.customer_performance.ci_high,
     y: mean(r.customer_importance), ylo: r.customer_importance?.ci_low, yhi: r.customer_importance?.ci_high,
@@ -81,7 +83,7 @@ export async function renderGaps(panel, { journey, period, quadrants, sides }) {
     h("thead", {}, h("tr", {}, ["优先级", "触点", "阶段", "重要性", "表现", "象限", "重要性差距（内部−顾客）", "表现差距（内部−顾客）"].map((t) => h("th", { scope: "col", text: t })))),
     h("tbody", {}, sorted.map((r) => h("tr", {},
       h("td", { text: r.priority ?? "–" }),
-      h("th", { scope: "row", text: r.label || names[r.touchpoint] || r.touchpoint }),
+      h("th", { scope: "row" }, h("a", { href: evidenceHref({ journey: journey.key, period, stage: r.stage, touchpoint: r.touchpoint }), text: r.label || names[r.touchpoint] || r.touchpoint })),
       h("td", { text: r.stage_label || r.stage }),
       h("td", { text: `${two(mean(r.customer_importance))} ${fmt.ci(r.customer_importance.ci_low, r.customer_importance.ci_high, two)}` }),
       h("td", { text: `${two(mean(r.customer_performance))} ${fmt.ci(r.customer_performance.ci_low, r.customer_performance.ci_high, two)}` }),

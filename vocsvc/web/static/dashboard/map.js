@@ -38,7 +38,8 @@ function card(tp, stage, rows, status, filters) {
     (status?.flags || []).map((f) => h("p", { class: `flag ${f.kind}`, "data-flag": f.kind, text: f.text })),
     n ? h("p", { class: "evidence" },
       h("a", { href: evidenceHref({ ...filters, stage: stage.key, touchpoint: tp.key }), text: `查看 ${n} 条回答` }), " · ",
-      h("a", { href: evidenceHref({ ...filters, stage: stage.key, touchpoint: tp.key, only_detractors: true, with_comment: true }), text: "贬损者评论" }))
+      h("a", { href: evidenceHref({ ...filters, stage: stage.key, touchpoint: tp.key, only_detractors: true, with_comment: true }), text: "贬损者评论" }),
+      senti?.mixed ? [" · ", h("a", { href: evidenceHref({ ...filters, stage: stage.key, touchpoint: tp.key, mixed: true }), text: `评分与评论矛盾 ${senti.mixed} 条` })] : null)
       : null,
   );
 }
@@ -50,7 +51,7 @@ function scoreText(r) {
 }
 
 /** The ranking: who is weakest, whether it can be told apart, and every stage in order. */
-function rankingSummary(ranking, names) {
+function rankingSummary(ranking, names, filters) {
   if (!ranking || !ranking.stages?.length) return null;
   const label = (key) => names[key] || key;
   const weakest = ranking.weakest || [];
@@ -61,7 +62,7 @@ function rankingSummary(ranking, names) {
     h("p", { class: `weakest${ranking.distinguishable ? "" : " tie"}`, text: headline }),
     h("details", {}, h("summary", { text: "各阶段排序（从弱到强）与规则" }),
       h("ol", { class: "rank-list" }, ranking.stages.map((r) => h("li", { "data-stage": r.key, "data-verdict": r.verdict },
-        h("b", { text: r.label }), " ", scoreText(r) || "无数据", VERDICTS[r.verdict] ? ` · ${VERDICTS[r.verdict]}` : ""))),
+        h("a", { href: evidenceHref({ ...filters, stage: r.key }) }, h("b", { text: r.label })), " ", scoreText(r) || "无数据", VERDICTS[r.verdict] ? ` · ${VERDICTS[r.verdict]}` : ""))),
       h("p", { class: "muted", text: ranking.rule })));
 }
 
@@ -85,7 +86,7 @@ export async function renderMap(panel, { journey, period, bands, palette }) {
   panel.querySelector("#map-legend").replaceChildren(h("div", {},
     h("ul", { class: "bands" }, [...bands.map((b) => [b.key, b.description]), ...OTHER_SWATCHES].map(([cls, text]) =>
       h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text))),
-    rankingSummary(overview.ranking, names)));
+    rankingSummary(overview.ranking, names, filters)));
   panel.querySelector("#map").replaceChildren(
     ...journey.stages.map((stage) => {
       const st = stageRows[stage.key];
@@ -105,6 +106,7 @@ export async function renderMap(panel, { journey, period, bands, palette }) {
   const points = overview.stages.map((st) => ({
     value: st.sentiment?.n ? st.sentiment.mean : null, lo: st.sentiment?.ci_low ?? null, hi: st.sentiment?.ci_high ?? null,
     n: st.sentiment?.n || 0, low: st.sentiment?.low_sample, colour: palette(position[st.key] ?? 0),
+    href: evidenceHref({ ...filters, stage: st.key, with_comment: true }),
   }));
   const emotion = panel.querySelector("#emotion");
   if (points.every((p) => p.value == null)) emotion.replaceChildren(notice("本期间没有带情感分的评论。"));

@@ -2,6 +2,7 @@
 import { get } from "./api.js";
 import { lineChart } from "./charts.js";
 import { fmt, h, notice } from "./dom.js";
+import { evidenceHref } from "./evidence.js";
 
 /** The last day (YYYY-MM-DD) of a quarter label such as 2026Q3; null for "all time". */
 export function lastDay(period) {
@@ -63,6 +64,7 @@ async function draw(panel, { journey, period, palette }) {
       name: sr.label, colour: palette(position[sr.key] ?? 0),
       points: sr.points.map((p) => ({
         value: p.n ? p.value : null, lo: p.ci_low, hi: p.ci_high, n: p.n, low: p.low_sample, note: star(p),
+        href: evidenceHref({ journey: journey.key, stage: sr.key, period: p.period }),
       })),
     })),
   });
@@ -71,8 +73,9 @@ async function draw(panel, { journey, period, palette }) {
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "阶段" }), categories.map((c) => h("th", { scope: "col", text: c })))),
     h("tbody", {}, series.map((sr) => h("tr", { "data-stage": sr.key },
       h("th", { scope: "row", text: sr.label }),
-      sr.points.map((p) => h("td", {
-        text: p.n ? `${spec.format(p.value)} ${fmt.ci(p.ci_low, p.ci_high, spec.format)} n=${p.n}${p.change?.significant ? " *" : ""}` : "无数据",
-      }))))));
+      sr.points.map((p) => h("td", {}, p.n
+        ? h("a", { href: evidenceHref({ journey: journey.key, stage: sr.key, period: p.period }),
+          text: `${spec.format(p.value)} ${fmt.ci(p.ci_low, p.ci_high, spec.format)} n=${p.n}${p.change?.significant ? " *" : ""}` })
+        : "无数据"))))));
   target.append(h("details", {}, h("summary", { text: "查看数据表" }), table));
 }
