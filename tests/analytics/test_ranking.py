@@ -43,8 +43,9 @@ def test_overlapping_intervals_cannot_be_told_apart() -> None:
 
 
 def test_a_stage_without_nps_is_ranked_on_what_it_has() -> None:
+    no_nps = [est("csat", 2.2, 2.1, 2.3), est("sentiment", 0.2, 0.1, 0.3)]
     ranking = rank_stages([
-        StageEvidence("arrival", "到店", [est("csat", 2.2, 2.1, 2.3), est("sentiment", 0.2, 0, 1)]),
+        StageEvidence("arrival", "到店", no_nps),
         StageEvidence("checkout", "结账", [est("nps", 20, 15, 25), est("csat", 3.9, 3.8, 4.0)]),
         StageEvidence("empty", "空", []),
     ])  # fmt: skip
