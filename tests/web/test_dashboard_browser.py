@@ -648,3 +648,51 @@ def test_every_number_opens_the_answers_behind_it(desktop: Tab, live_server: Liv
     assert page.get_by_label("选择旅程").input_value() == "b2b_procurement"
     assert page.get_by_label("选择期间").input_value() == ""
     assert desktop.errors == []
+
+
+def test_empty_states_say_what_is_missing(desktop: Tab, live_server: LiveServer) -> None:
+    """No staff ratings, no cases, no alerts, no trend data: each view says so in words."""
+
+    def without_staff(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for row in body["rows"]:
+            row.update(internal_importance=None, internal_performance=None,
+                       importance_gap=None, performance_gap=None)  # fmt: skip
+        route.fulfill(response=response, json=body)
+
+    def nothing(route: Any) -> None:
+        route.fulfill(json={"items": [], "next_cursor": None})
+
+    def no_departments(route: Any) -> None:
+        route.fulfill(json={"journey": "retail", "period": None, "departments": []})
+
+    def empty_trend(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for series in body["series"]:
+            for point in series["points"]:
+                point.update(n=0, value=None, ci_low=None, ci_high=None)
+        route.fulfill(response=response, json=body)
+
+    page = desktop.page
+    page.route("**/v1/journeys/*/gaps?*", without_staff)
+    page.route("**/v1/alerts?*", nothing)
+    page.route("**/v1/cases?*", nothing)
+    page.route("**/v1/cases/stats?*", no_departments)
+    page.route("**/v1/journeys/*/trend?*by=stage*", empty_trend)
+    sign_in(desktop, live_server)
+    page.get_by_label("选择旅程").select_option("retail")
+    panel = open_view(desktop, "gaps")
+    assert "还没有员工内部评分" in panel.locator("#gap-dumbbell .notice").inner_text()
+    assert panel.locator("#gap-dumbbell canvas").count() == 0
+    assert panel.locator("#ipa canvas").count() == 1  # customers' side still drawn
+    desktop.screenshot("dashboard-gaps-no-staff-ratings")
+    panel = open_view(desktop, "followup")
+    assert "还没有触发的预警" in panel.locator("#alerts").inner_text()
+    assert "本期间没有新开的跟进工单" in panel.locator("#case-stats").inner_text()
+    assert "没有未关闭的跟进工单" in panel.locator("#cases").inner_text()
+    desktop.screenshot("dashboard-followup-empty")
+    panel = open_view(desktop, "trend")
+    assert "没有 NPS 数据" in panel.locator("#trend .notice").inner_text()
+    assert desktop.errors == []
