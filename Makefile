@@ -1,11 +1,22 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
+VENDOR := vocsvc/web/static/vendor
+ECHARTS := $(VENDOR)/echarts.min.js
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run test lint typecheck test-sqlite test-postgres test-browser browser-deps postgres bench bench-deps clean
 
-install: $(VENV_STAMP)
+install: $(VENV_STAMP) $(ECHARTS)
+
+# Front-end libraries: pinned in package-lock.json, fetched by `npm ci`, copied into the package
+# (gitignored) so the wheel carries them and the page loads nothing from a CDN.
+$(ECHARTS): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+	cp node_modules/echarts/LICENSE $(VENDOR)/echarts.LICENSE.txt
 
 # Root is needed only when the machine lacks python3-venv; then apt installs it.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
@@ -68,4 +79,4 @@ bench: install postgres bench-deps
 	$(PY) bench/fuzz.py
 
 clean:
-	rm -rf .venv var/*.db .mypy_cache .ruff_cache
+	rm -rf .venv node_modules $(VENDOR) var/*.db .mypy_cache .ruff_cache

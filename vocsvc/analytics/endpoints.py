@@ -11,8 +11,8 @@ from vocsvc.analytics import views
 from vocsvc.analytics.readmodel import journey_view
 from vocsvc.analytics.schemas import (
     CSATReport,
+    JourneyMap,
     NPSReport,
-    Overview,
     PeriodCatalogue,
     SentimentReport,
     TrendReport,
@@ -96,7 +96,8 @@ def periods(
     return views.period_catalogue(session, journey_view(session, journey), interval, count, now)
 
 
-@router.get("/overview", response_model=Overview)
-def overview(journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey) -> Overview:
-    """The journey map in numbers: per stage NPS, CSAT, sentiment (the emotion curve) and n."""
-    return views.overview(session, journey_view(session, journey), period)
+@router.get("/overview", response_model=JourneyMap)
+def overview(journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey) -> JourneyMap:
+    """The journey map in numbers: per stage NPS, CSAT, sentiment (the emotion curve) and n, the
+    weakest stage ranked over every metric with intervals, and each card's colour and flags."""
+    return views.journey_map(session, journey_view(session, journey), period)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 # The one significance rule, stated where the API schema states it (and in the README).
@@ -175,6 +177,44 @@ class TargetMiss(BaseModel):
     significantly_below: bool
 
 
+class RankedStageOut(BaseModel):
+    """A stage's place in the weakest-stage ranking (vocsvc/analytics/ranking.py)."""
+
+    key: str
+    label: str
+    rank: int | None = Field(description="1 = weakest; null without any metric")
+    score: float | None = Field(description="mean of its metrics on a 0-1 scale")
+    score_low: float | None
+    score_high: float | None
+    metrics: list[str] = Field(description="nps, csat, sentiment, aspect: what the score uses")
+    low_sample: bool
+    verdict: Literal["weakest", "tied_weakest", "stronger", "small_sample", "no_data"]
+
+
+class StageRankingOut(BaseModel):
+    stages: list[RankedStageOut] = Field(description="weakest first; stages without data last")
+    weakest: list[str] = Field(description="the weakest stage and those not told apart from it")
+    distinguishable: bool = Field(description="false: the weakest stages cannot be told apart")
+    rule: str
+
+
+class CardFlagOut(BaseModel):
+    kind: Literal["low_sample", "below_target", "significantly_below_target"]
+    text: str
+
+
+class TouchpointCard(BaseModel):
+    """A journey-map card's colour and flags under one rule (vocsvc/analytics/cards.py)."""
+
+    key: str
+    stage: str
+    band: str = Field(description="a score band key (good, fair, poor) or none")
+    basis: str | None = Field(description="nps or csat: the metric the band was read from")
+    capped: bool = Field(description="a missed target lowered the band")
+    low_sample: bool
+    flags: list[CardFlagOut]
+
+
 class Overview(BaseModel):
     journey: str
     period: PeriodOut
@@ -182,3 +222,11 @@ class Overview(BaseModel):
     weakest_stage: str | None
     weakest_reason: str | None
     moments_of_truth_below_target: list[TargetMiss]
+
+
+class JourneyMap(Overview):
+    """The overview as the dashboard's journey map reads it: the ranked weakest-stage judgement
+    (weakest_stage and weakest_reason follow it) and each card's colour and flags."""
+
+    ranking: StageRankingOut
+    touchpoints: list[TouchpointCard]

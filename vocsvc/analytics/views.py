@@ -7,16 +7,24 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.cards import Miss, Score, card_status
+from vocsvc.analytics.ranking import MetricEstimate, StageEvidence, StageRanking, rank_stages
 from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.repository import AnalyticsRepository, GroupBy
 from vocsvc.analytics.schemas import (
+    CardFlagOut,
     CSATRow,
+    JourneyMap,
     NPSRow,
     Overview,
     PeriodCatalogue,
     PeriodStatus,
+    RankedStageOut,
+    SentimentRow,
     StageOverview,
+    StageRankingOut,
     TargetMiss,
+    TouchpointCard,
     TrendPoint,
     TrendReport,
     TrendSeries,
@@ -169,8 +177,86 @@ def _answers_per_stage(
     return repo.response_counts_from_rollup(journey.id, days[0])
 
 
+def journey_map(session: Session, journey: JourneyView, period: Period | None) -> JourneyMap:
+    """The overview with the ranked weakest-stage judgement and each card's colour and flags."""
+    computed = Breakdowns(session, journey, period)
+    base = overview(session, journey, period, computed)
+    ranking = rank_stages([_evidence(s) for s in base.stages])
+    weakest, reason = _ranked_weakest(ranking)
+    return JourneyMap(
+        **{**base.model_dump(), "weakest_stage": weakest, "weakest_reason": reason},
+        ranking=_ranking_out(ranking),
+        touchpoints=_cards(computed, base.moments_of_truth_below_target),
+    )
+
+
+def _estimate(kind: Any, row: NPSRow | CSATRow | SentimentRow | None) -> list[MetricEstimate]:
+    value = None if row is None else getattr(row, VALUE_FIELD[kind])
+    if row is None or not row.n or value is None:
+        return []
+    return [MetricEstimate(kind, value, row.ci_low, row.ci_high, row.n, row.low_sample)]
+
+
+def stage_aspects(stage: StageOverview) -> list[MetricEstimate]:
+    """The hook for issue 17: a stage's aspect estimates (positive share, 0-1) for the ranking."""
+    return []
+
+
+def _evidence(stage: StageOverview) -> StageEvidence:
+    metrics = [*_estimate("nps", stage.nps), *_estimate("csat", stage.csat),
+               *_estimate("sentiment", stage.sentiment)]  # fmt: skip
+    return StageEvidence(stage.key, stage.label, metrics, stage_aspects(stage))
+
+
+def _ranking_out(ranking: StageRanking) -> StageRankingOut:
+    return StageRankingOut(
+        stages=[
+            RankedStageOut(
+                key=r.key,
+                label=r.label,
+                rank=r.rank,
+                score=r.score,
+                score_low=r.score_low,
+                score_high=r.score_high,
+                metrics=list(r.metrics),
+                low_sample=r.low_sample,
+                verdict=r.verdict,
+            )
+            for r in ranking.stages
+        ],
+        weakest=list(ranking.weakest),
+        distinguishable=ranking.distinguishable,
+        rule=ranking.rule,
+    )
+
+
+def _score(row: NPSRow | CSATRow | None, field: str) -> Score | None:
+    value = None if row is None else getattr(row, field)
+    return None if row is None or value is None else Score(value, row.n, row.low_sample)
+
+
+def _cards(computed: Breakdowns, misses: list[TargetMiss]) -> list[TouchpointCard]:
+    nps = {r.key: r for r in computed.nps("touchpoint")[1]}
+    csat = {r.key: r for r in computed.csat("touchpoint")[1]}
+    cards = []
+    for group in computed.journey.touchpoints:
+        own = [Miss(m.metric, m.target, m.significantly_below)
+               for m in misses if m.touchpoint == group.key]  # fmt: skip
+        status = card_status(_score(nps.get(group.key), "nps"),
+                             _score(csat.get(group.key), "mean"), own)  # fmt: skip
+        cards.append(TouchpointCard(
+            key=group.key, stage=group.stage_key, band=status.band, basis=status.basis,
+            capped=status.capped, low_sample=status.low_sample,
+            flags=[CardFlagOut(kind=f.kind, text=f.text) for f in status.flags],
+        ))  # fmt: skip
+    return cards
+
+
 def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
-    """Lowest NPS among stages with enough answers; CSAT when no stage has NPS."""
+    """Lowest NPS among stages with enough answers; CSAT when no stage has NPS.
+
+    The quarterly review still reads this; the dashboard's map reads `journey_map`'s ranking.
+    """
     for metric in ("nps", "csat"):
         scored = [(getattr(s, metric), s) for s in stages if getattr(s, metric) is not None]
         usable = [(row, s) for row, s in scored if row.n and not row.low_sample] or [
@@ -182,6 +268,16 @@ def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
             value = getattr(row, value_field)
             return stage.key, f"lowest {metric.upper()} ({value}, n={row.n})"
     return None, None
+
+
+def _ranked_weakest(ranking: StageRanking) -> tuple[str | None, str | None]:
+    """The ranking's lowest stage and why."""
+    if not ranking.weakest:
+        return None, None
+    first = ranking.stages[0]
+    others = len(ranking.weakest) - 1
+    tie = f"; cannot be told apart from {others} other stage(s)" if others else ""
+    return first.key, f"lowest score over {', '.join(first.metrics)} ({first.score}){tie}"
 
 
 def _target_misses(computed: Breakdowns) -> list[TargetMiss]:

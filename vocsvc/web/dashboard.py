@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from vocsvc.analytics.bands import SCORE_BANDS, describe
+from vocsvc.analytics.palette import SIDE_COLOURS, STAGE_PALETTE
 from vocsvc.auth.dependencies import ViewerKey
 from vocsvc.auth.service import verify_key
 from vocsvc.auth.sessions import (
@@ -28,7 +29,7 @@ from vocsvc.gaps.quadrants import QUADRANTS
 from vocsvc.gaps.schemas import QuadrantOut
 from vocsvc.periods import period_of
 from vocsvc.security.hosts import absolute_url_for, own_origin
-from vocsvc.web.schemas import DashboardSettings, ScoreBandOut, SignedInKey
+from vocsvc.web.schemas import DashboardSettings, ScoreBandOut, SideColoursOut, SignedInKey
 from vocsvc.web.security import html_headers
 from vocsvc.web.templating import render
 
@@ -128,4 +129,6 @@ def settings(request: Request, key: ViewerKey) -> DashboardSettings:
             )
             for b in SCORE_BANDS
         ],
+        stage_palette=list(STAGE_PALETTE),
+        side_colours=SideColoursOut(customer=SIDE_COLOURS.customer, internal=SIDE_COLOURS.internal),
     )

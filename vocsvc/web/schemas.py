@@ -17,6 +17,11 @@ class ScoreBandOut(BaseModel):
     description: str  # the legend line
 
 
+class SideColoursOut(BaseModel):
+    customer: str
+    internal: str
+
+
 class SignedInKey(BaseModel):
     name: str
     role: str
@@ -28,3 +33,6 @@ class DashboardSettings(BaseModel):
     key: SignedInKey
     quadrants: list[QuadrantOut]
     score_bands: list[ScoreBandOut]  # best first
+    # A stage's colour is stage_palette[its position in the journey % len]: the same in every chart.
+    stage_palette: list[str]
+    side_colours: SideColoursOut  # gap charts: customer vs internal ratings

@@ -25,3 +25,17 @@ export async function get(path, params) {
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
 }
+
+/** PATCH a JSON document (same origin: the browser sends the Origin the API checks). */
+export async function patch(path, body) {
+  const response = await fetch(apiUrl(path), {
+    method: "PATCH",
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const reply = await response.json().catch(() => null);
+  if (response.status === 401) location.assign("/dashboard/sign-in");
+  if (!response.ok) throw new ApiError(response.status, reply);
+  return reply;
+}

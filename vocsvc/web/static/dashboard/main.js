@@ -1,13 +1,15 @@
 // The dashboard shell: journey and period selectors, tabs (kept in the URL hash), view loading.
 import { get } from "./api.js";
 import { h } from "./dom.js";
+import { renderFollowup } from "./followup.js";
 import { renderGaps } from "./gaps.js";
 import { renderMap } from "./map.js";
+import { fillPeriods, periodChoices } from "./periods.js";
 import { renderResponses } from "./responses.js";
 import { renderTopics } from "./topics.js";
 import { renderTrend } from "./trend.js";
 
-const VIEWS = { map: renderMap, trend: renderTrend, gaps: renderGaps, topics: renderTopics, responses: renderResponses };
+const VIEWS = { map: renderMap, trend: renderTrend, gaps: renderGaps, topics: renderTopics, responses: renderResponses, followup: renderFollowup };
 const status = document.getElementById("status");
 const journeySelect = document.getElementById("journey");
 const periodSelect = document.getElementById("period");
@@ -59,6 +61,8 @@ async function render() {
       journey: await journeyDef(journeySelect.value), period: periodSelect.value,
       timezone: settings.timezone,
       quadrants: settings.quadrants, bands: settings.score_bands,
+      palette: (i) => settings.stage_palette[i % settings.stage_palette.length],
+      sides: settings.side_colours,
     };
     await VIEWS[view](panel, context);
     rendered[view] = stamp;
@@ -94,11 +98,17 @@ async function start() {
     return;
   }
   journeySelect.replaceChildren(...list.map((j) => h("option", { value: j.key, text: j.name })));
-  periodSelect.replaceChildren(
-    ...settings.quarters.map((q) => h("option", { value: q, text: q.replace("Q", " 年第 ") + " 季度" })),
-    h("option", { value: "", text: "全部时间" }),
-  );
-  for (const select of [journeySelect, periodSelect]) select.addEventListener("change", show);
+  // An evidence link (evidence.js) names the journey and period to open with.
+  const asked = new URLSearchParams(location.search);
+  if (list.some((j) => j.key === asked.get("journey"))) journeySelect.value = asked.get("journey");
+  fillPeriods(periodSelect, await periodChoices(settings, journeySelect.value), asked.has("period") ? asked.get("period") : null);
+  journeySelect.addEventListener("change", async () => {
+    // Which quarters have data depends on the journey.
+    const keep = periodSelect.value;
+    fillPeriods(periodSelect, await periodChoices(settings, journeySelect.value), keep);
+    show();
+  });
+  periodSelect.addEventListener("change", show);
   wireTabs();
   await show();
 }

@@ -1,13 +1,16 @@
 // Pain-point keywords per stage (distinctive terms of negative comments), when the service has it.
 import { ApiError, get } from "./api.js";
 import { h, notice } from "./dom.js";
+import { evidenceHref } from "./evidence.js";
 
 const UNAVAILABLE = "痛点关键词暂不可用（topic analysis not available yet）。";
 
-function term(t, top) {
+// A keyword opens the comments of its stage that contain it.
+function term(t, top, filters) {
   const size = 1 + Math.round((t.count / top) * 3);
   return h("li", { class: `term s${size}`, title: (t.examples || []).join("\n") },
-    h("span", { class: "word", text: t.term }), h("span", { class: "count", text: `×${t.count}` }));
+    h("a", { href: evidenceHref({ ...filters, q: t.term, with_comment: true }), "data-term": t.term },
+      h("span", { class: "word", text: t.term }), h("span", { class: "count", text: `×${t.count}` })));
 }
 
 export async function renderTopics(panel, { journey, period }) {
@@ -30,7 +33,7 @@ export async function renderTopics(panel, { journey, period }) {
     return h("section", { class: "topic-card", "data-stage": g.key },
       h("h3", { text: g.label }),
       h("p", { class: "muted", text: `负面评论 ${g.comments} 条` }),
-      terms.length ? h("ul", { class: "terms" }, terms.map((t) => term(t, top))) : notice("无突出关键词"),
+      terms.length ? h("ul", { class: "terms" }, terms.map((t) => term(t, top, { journey: journey.key, period, stage: g.key }))) : notice("无突出关键词"),
       examples.length ? h("details", {}, h("summary", { text: "示例评论" }), h("ul", { class: "examples" }, examples)) : null);
   }));
   if (report.sampled) target.append(notice(`评论较多，仅分析最新的 ${report.comments} 条。`));
