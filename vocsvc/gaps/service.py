@@ -19,6 +19,11 @@ PRIORITY_RULE = (
     "BH q < 0.05) first; then by customer importance × shortfall (5 − customer CSAT); "
     "ties in journey order"
 )
+# The same rule as the quarterly review prints it.
+PRIORITY_RULE_ZH = (
+    "先列内部与顾客认知显著不一致的触点（重要性或表现差距 BH q < 0.05），"
+    "再按 顾客重要性 ×（5 − 顾客 CSAT）从高到低；相同则按旅程顺序"
+)
 
 
 def compute_gaps(session: Session, journey: JourneyView, period: Period) -> GapAnalysis:

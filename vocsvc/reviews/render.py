@@ -7,6 +7,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from vocsvc.gaps.quadrants import QUADRANTS
+from vocsvc.gaps.service import PRIORITY_RULE_ZH
 from vocsvc.reviews import formatting
 from vocsvc.reviews.schemas import ReviewContent
 
@@ -37,5 +38,5 @@ def render_html(content: ReviewContent) -> str:
     template = _environment().get_template("review.html")
     return template.render(
         r=content, quadrants=QUADRANT_LABELS, no_data=formatting.NO_DATA,
-        missing=formatting.MISSING,
+        missing=formatting.MISSING, priority_rule=PRIORITY_RULE_ZH,
     )  # fmt: skip

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from vocsvc.analytics.schemas import CSATRow, NPSRow, Overview, PeriodOut
+from vocsvc.analytics.schemas import FAMILY_RULE, CSATRow, NPSRow, Overview, PeriodOut
 from vocsvc.cases.schemas import CaseStats
 from vocsvc.gaps.schemas import GapsReport
 from vocsvc.topics.schemas import TermOut
@@ -51,7 +51,7 @@ class Mover(BaseModel):
     difference: float
     ci_low: float | None
     ci_high: float | None
-    q_value: float | None
+    q_value: float | None = Field(description=FAMILY_RULE)
     n: int
 
 
