@@ -735,3 +735,17 @@ def test_a_viewer_sees_cases_but_is_told_it_cannot_change_them(
     assert message.inner_text() == "无权限：需要经理及以上角色的密钥。"
     assert api(live_server, f"/v1/cases/{case_id}")["status"] == "open"
     desktop.screenshot("dashboard-followup-viewer-refused")
+
+
+def test_the_map_and_its_charts_fit_a_phone(phone: Tab, live_server: LiveServer) -> None:
+    sign_in(phone, live_server)
+    page = phone.page
+    page.get_by_label("选择旅程").select_option("retail")
+    open_view(phone, "map")
+    # Wide content scrolls inside its own box (the stage columns, the chart), never the page.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert page.locator("#emotion canvas").count() == 1
+    open_view(phone, "trend")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    phone.screenshot("dashboard-phone-trend")
+    assert phone.errors == []
