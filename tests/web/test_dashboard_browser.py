@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
@@ -696,3 +699,53 @@ def test_empty_states_say_what_is_missing(desktop: Tab, live_server: LiveServer)
     panel = open_view(desktop, "trend")
     assert "没有 NPS 数据" in panel.locator("#trend .notice").inner_text()
     assert desktop.errors == []
+
+
+def test_a_viewer_sees_cases_but_is_told_it_cannot_change_them(
+    desktop: Tab, live_server: LiveServer
+) -> None:
+    env = {
+        **os.environ,
+        "VOCSVC_DATABASE_URL": f"sqlite:///{live_server.db_path}",
+        "VOCSVC_ADMIN_KEY": live_server.admin_key,
+        "VOCSVC_SECRET_KEY": "browser-tests-secret",
+    }
+    create = ["keys", "create", "--name", "看板访客", "--role", "viewer"]
+    made = subprocess.run(
+        [sys.executable, "-m", "vocsvc", *create],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    sign_in(desktop, live_server, key=made.stdout.strip().splitlines()[-1])
+    page = desktop.page
+    page.get_by_label("选择旅程").select_option("retail")
+    panel = open_view(desktop, "followup")
+    row = panel.locator("#cases tbody tr[data-status=open]").first
+    case_id = row.get_attribute("data-case")
+    row.get_by_role("button", name="标记已联系").click()
+    message = panel.locator(f"#cases tr[data-case='{case_id}'] .case-msg")
+    message.wait_for(state="visible")
+    page.wait_for_function(
+        f"() => document.querySelector(\"#cases tr[data-case='{case_id}'] .case-msg\")"
+        ".textContent.length > 0"
+    )
+    assert message.inner_text() == "无权限：需要经理及以上角色的密钥。"
+    assert api(live_server, f"/v1/cases/{case_id}")["status"] == "open"
+    desktop.screenshot("dashboard-followup-viewer-refused")
+
+
+def test_the_map_and_its_charts_fit_a_phone(phone: Tab, live_server: LiveServer) -> None:
+    sign_in(phone, live_server)
+    page = phone.page
+    page.get_by_label("选择旅程").select_option("retail")
+    open_view(phone, "map")
+    # Wide content scrolls inside its own box (the stage columns, the chart), never the page.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert page.locator("#emotion canvas").count() == 1
+    open_view(phone, "trend")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    phone.screenshot("dashboard-phone-trend")
+    assert phone.errors == []
