@@ -105,8 +105,9 @@ def test_aspects_are_stored_listed_exported_and_announced(
     [item] = [i for i in page["items"] if i["id"] == response_id]
     assert item["aspects"] == [{"aspect": "waiting", "polarity": "negative", "text": "排队太久"}]
     assert item["opinion"] is True and item["sentiment_label"] == "negative"
-    export = client.get("/v1/journeys/retail/responses.csv", headers=keys["viewer"]).text
-    [row] = [r for r in csv.DictReader(io.StringIO(export)) if r["id"] == str(response_id)]
+    export = client.get("/v1/journeys/retail/responses.csv", headers=keys["viewer"])
+    export_text = export.content.decode("utf-8-sig")  # the export starts with a BOM, for Excel
+    [row] = [r for r in csv.DictReader(io.StringIO(export_text)) if r["id"] == str(response_id)]
     assert row["aspects"] == "waiting:negative" and row["mixed"] == "False"
 
 
