@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 # Routes anyone may call: health, the customer-facing survey routes, the widget script and
 # static files, the dashboard's sign-in pages, the API documentation.
 PUBLIC = [
+    r"/",  # a redirect to /dashboard
     r"/healthz",
     r"/v1/public/.*",
     r"/s/.*",

@@ -20,7 +20,8 @@ FORMULAS = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x.exa
 def exported(client: TestClient, keys: Headers) -> list[dict[str, str]]:
     reply = client.get("/v1/journeys/retail/responses.csv", headers=keys["viewer"])
     assert reply.status_code == 200
-    return list(csv.DictReader(io.StringIO(reply.text, newline="")))
+    assert reply.content.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(reply.content.decode("utf-8-sig"), newline="")))
 
 
 def test_formulas_posted_by_customers_are_exported_as_text(
