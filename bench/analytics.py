@@ -298,7 +298,9 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg", default=PG_DEFAULT)
     args = parser.parse_args()
-    os.nice(10)  # the machine is shared: bulk loads and rebuilds yield to everyone else
+    # The machine is shared: bulk loads and rebuilds yield to everyone else (niceness 10, as
+    # the house rules ask; `nice -n 10` in front already gives it).
+    os.nice(max(0, 10 - os.nice(0)))
     sizes = [int(s) for s in args.rows.split(",")]
     for db in ("sqlite", "postgresql"):
         if args.db not in (db, "both"):

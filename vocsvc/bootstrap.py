@@ -11,9 +11,10 @@ from vocsvc.auth.keys import Role
 from vocsvc.auth.service import ensure_key
 from vocsvc.config import Settings
 from vocsvc.db import get_sessionmaker
+from vocsvc.installation.service import rollup_state
 from vocsvc.migrate import upgrade
 from vocsvc.rollups.service import ensure_rollup
-from vocsvc.sentiment.service import current_model_version
+from vocsvc.sentiment.service import backfill_terms, current_model_version
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,10 @@ def prepare_database(settings: Settings, *, migrate: bool | None = None) -> None
     with get_sessionmaker()() as session, session.begin():
         if settings.admin_key:
             register_admin_key(session, settings.admin_key)
+        if rollup_state(session) is None:
+            # First start after migration 0009: comments stored before it get their terms,
+            # then the rebuild counts them.
+            backfill_terms(session)
         ensure_rollup(session, settings.tz, current_model_version())
 
 

@@ -79,6 +79,37 @@ class ScoringRepository:
             for i, comment, nps, csat, j, s, t, at in self.session.execute(stmt)
         ]
 
+    def comments_without_terms(self, after_id: int, limit: int) -> list[CommentToRead]:
+        """Read comments with no response_terms row (stored before migration 0009), id order."""
+        has_terms = select(ResponseTerm.id).where(ResponseTerm.response_id == Response.id)
+        stmt = (
+            select(
+                Response.id, Response.comment, Response.nps, Response.csat, Response.journey_id,
+                Response.stage_id, Response.touchpoint_id, Response.submitted_at,
+            )
+            .where(
+                Response.comment.is_not(None), Response.sentiment.is_not(None),
+                Response.id > after_id, ~has_terms.exists(),
+            )
+            .order_by(Response.id)
+            .limit(limit)
+        )  # fmt: skip
+        return [
+            CommentToRead(int(i), str(comment), nps, csat, j, s, t, at)
+            for i, comment, nps, csat, j, s, t, at in self.session.execute(stmt)
+        ]
+
+    def add_terms(self, rows: Sequence[tuple[CommentToRead, Sequence[TermMention]]]) -> None:
+        terms = [
+            {"response_id": r.id, "journey_id": r.journey_id, "stage_id": r.stage_id,
+             "touchpoint_id": r.touchpoint_id, "submitted_at": r.submitted_at,
+             "term": m.term, "polarity": m.polarity, "clause": m.clause}
+            for r, found in rows
+            for m in found
+        ]  # fmt: skip
+        if terms:
+            self.session.execute(insert(ResponseTerm), terms)
+
     def store_readings(self, readings: Sequence[Rereading]) -> None:
         """Bulk UPDATE of each comment's reading; its aspects replaced by the new ones."""
         if not readings:

@@ -97,6 +97,20 @@ def reread_batch(
     return len(rows), rows[-1].id
 
 
+def backfill_terms(session: Session, batch: int = 2000) -> int:
+    """Give comments stored before response_terms existed (migration 0009) their clause terms,
+    so the rollups can count them; returns how many comments were read."""
+    repo = ScoringRepository(session)
+    done, after = 0, 0
+    while rows := repo.comments_without_terms(after, batch):
+        readings = read_comments([r.comment for r in rows])
+        repo.add_terms(
+            [(r, reading.terms(r.comment)) for r, reading in zip(rows, readings, strict=True)]
+        )
+        done, after = done + len(rows), rows[-1].id
+    return done
+
+
 def rescore(session: Session, *, only_missing: bool, batch: int = 2000) -> int:
     """Read every stale comment again in the session's transaction; returns how many."""
     done, after = 0, 0

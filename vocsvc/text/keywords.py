@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -69,6 +70,16 @@ class _Segmenter:
             tagger = self._build()
         return [(p.word, p.flag) for p in tagger.cut(text)]
 
+    def cut_known(self, text: str) -> list[tuple[str, str]]:
+        """(word, dictionary POS flag) pairs of a cut into dictionary words only (no HMM for
+        unknown words, no tagging pass): about ten times faster than `cut`, for the write path,
+        where every comment is segmented once. Unknown words fall apart into characters."""
+        tagger = self._tagger
+        if tagger is None:
+            tagger = self._build()
+        tags = tagger.word_tag_tab
+        return [(w, tags.get(w, "x")) for w in tagger.tokenizer.cut(text, HMM=False)]
+
     def _build(self) -> Any:
         with self._lock:
             if self._tagger is not None:
@@ -111,10 +122,12 @@ def _candidate(word: str, flag: str, seg: _Segmenter) -> bool:
     return flag.startswith(_KEEP_FLAGS) or flag in _KEEP_EXACT
 
 
-def extract_terms(text: str) -> list[str]:
-    """Candidate keywords in order of appearance (repeats kept; English lower-cased)."""
+def extract_terms(text: str, *, known_words_only: bool = False) -> list[str]:
+    """Candidate keywords in order of appearance (repeats kept; English lower-cased).
+
+    `known_words_only`: segment with dictionary words only (`_Segmenter.cut_known`)."""
     text = _PLACEHOLDER_RE.sub("\n", text.translate(_WIDTH))
-    pairs = _SEGMENTER.cut(text)
+    pairs = _SEGMENTER.cut_known(text) if known_words_only else _SEGMENTER.cut(text)
     seg = _SEGMENTER
     out: list[str] = []
     i = 0
@@ -157,6 +170,15 @@ def _collocation(a: str, b: str, text: str) -> bool:
     return a + b in text and len(a + b) <= 6 and not (a[0] in "不没未无" or b[0] in "不没未无")
 
 
+@functools.lru_cache(maxsize=65_536)
+def _clause_candidates(text: str) -> tuple[str, ...]:
+    # Short clauses repeat (服务很好, 排队太久): each is segmented once per process.
+    terms = extract_terms(text, known_words_only=True)
+    found = list(dict.fromkeys(terms))
+    found += [a + b for a, b in itertools.pairwise(terms) if _collocation(a, b, text)]
+    return tuple(found)
+
+
 def clause_terms(clauses: Sequence[tuple[str, str]]) -> tuple[TermMention, ...]:
     """The terms of a comment's (clause, polarity) pairs, each (term, polarity) once.
 
@@ -164,16 +186,15 @@ def clause_terms(clauses: Sequence[tuple[str, str]]) -> tuple[TermMention, ...]:
     collocation, so a reader can see the phrase a manager would write when it is frequent
     (`merge_collocations`). The example kept is the clause closest to EXAMPLE_CHARS, the first
     such clause on ties. Neutral clauses give no terms: pain points and delights are polar.
-    Single characters are left out: a manager writes 态度差, not 差.
+    Single characters are left out: a manager writes 态度差, not 差. Segmented with dictionary
+    words only (the jieba dictionary and the CX one): every comment is segmented on the write
+    path, and the tagger's HMM would cost ten times the model's reading.
     """
     best: dict[tuple[str, str], str] = {}
     for text, polarity in clauses:
         if polarity == "neutral" or not text:
             continue
-        terms = extract_terms(text)
-        found = list(dict.fromkeys(terms))
-        found += [a + b for a, b in itertools.pairwise(terms) if _collocation(a, b, text)]
-        for term in found:
+        for term in _clause_candidates(text):
             if not 2 <= len(term) <= MAX_TERM_CHARS:  # 差 or 慢 alone is no phrase
                 continue
             key = (term, polarity)
