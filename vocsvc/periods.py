@@ -68,13 +68,22 @@ def date_range(start: date, end_inclusive: date, tz: ZoneInfo) -> Period:
 def period_of(moment: datetime, kind: str, tz: ZoneInfo) -> Period:
     """The quarter/month/year containing `moment` in zone `tz`."""
     local = moment.astimezone(tz)
+    # Years are written with four digits, as parse_period reads them (%Y writes 999, not 0999).
     if kind == "quarter":
-        return parse_period(f"{local.year}Q{(local.month - 1) // 3 + 1}", tz)
+        return parse_period(f"{local.year:04d}Q{(local.month - 1) // 3 + 1}", tz)
     if kind == "month":
-        return parse_period(f"{local:%Y-%m}", tz)
+        return parse_period(f"{local.year:04d}-{local.month:02d}", tz)
     if kind == "year":
-        return parse_period(str(local.year), tz)
+        return parse_period(f"{local.year:04d}", tz)
     raise ValueError(f"unknown period kind '{kind}': use quarter, month or year")
+
+
+def periods_ending(last: Period, count: int) -> list[Period]:
+    """`count` consecutive periods ending with `last`, oldest first (ValueError before year 1)."""
+    series = [last]
+    while len(series) < count:
+        series.insert(0, series[0].previous())
+    return series
 
 
 @contextmanager

@@ -116,6 +116,18 @@ def test_a_trend_ending_in_a_period_not_begun_is_refused(
     assert reply.json()["details"][0]["field"] == "until"
 
 
+def test_a_trend_reaching_back_past_year_one_is_refused_and_year_999_is_a_period(
+    client: TestClient, keys: Headers, retail: str
+) -> None:
+    base = "/v1/journeys/retail/trend?interval=month&periods=2"
+    reply = client.get(f"{base}&until=1000-01-01", headers=keys["viewer"])  # reaches 0999-12
+    assert reply.status_code == 200, reply.text
+    assert [p["period"] for p in reply.json()["series"][0]["points"]] == ["0999-12", "1000-01"]
+    reply = client.get(f"{base}&until=0001-01-15", headers=keys["viewer"])
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["details"][0]["field"] == "until"
+
+
 def test_cli_refuses_a_period_not_begun(capsys: pytest.CaptureFixture[str]) -> None:
     quarter = _future_quarter()
     assert main(["report", "retail", quarter]) == 2  # checked before any database is opened

@@ -39,7 +39,13 @@ from vocsvc.analytics.service import (
     significance_family,
 )
 from vocsvc.installation.service import rollup_timezone
-from vocsvc.periods import Period, in_progress, last_complete_quarter, period_of
+from vocsvc.periods import (
+    Period,
+    in_progress,
+    last_complete_quarter,
+    period_of,
+    periods_ending,
+)
 
 VALUE_FIELD = {"nps": "nps", "csat": "mean", "sentiment": "mean"}
 
@@ -84,9 +90,8 @@ def trend(
     """`periods` consecutive periods ending with the one containing `until`, per group."""
     tz = until.tzinfo
     last = period_of(until, interval, tz)  # type: ignore[arg-type]
-    series_periods: list[Period] = [last]
-    while len(series_periods) < periods + 1:  # one extra: the first point's change needs it
-        series_periods.insert(0, series_periods[0].previous())
+    # One extra period: the first point's change needs it.
+    series_periods = periods_ending(last, periods + 1)
     windows = [(p.start, p.end) for p in series_periods]
     spec = METRICS[metric]
     repo = AnalyticsRepository(session)
