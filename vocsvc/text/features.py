@@ -219,6 +219,14 @@ def words(text: str, flags: Flags) -> list[str]:
 def lexicon_features(text: str, flags: Flags, aspect_terms: bool) -> list[str]:
     """LX_ opinion-word hits (NEG_ when an odd number of negators precede them, with the AFTER_ and
     CONC_ scopes of their position), K_ kinds of answer and A_ aspect-term hits (aspect_terms)."""
+    out = opinion_features(text, flags)
+    if aspect_terms:
+        out += aspect_features(text)
+    return out
+
+
+def opinion_features(text: str, flags: Flags) -> list[str]:
+    """The LX_ and K_ part of lexicon_features()."""
     out: list[str] = []
     for hit in lexicon.hits(text):
         scope = inside(flags, hit.start, hit.end) - {NEG}
@@ -232,9 +240,25 @@ def lexicon_features(text: str, flags: Flags, aspect_terms: bool) -> list[str]:
         out.append(KIND + "question")
     if lexicon.is_suggestion(text):
         out.append(KIND + "suggestion")
-    if aspect_terms:
-        out += [ASPECT + key for key in aspects.term_hits(text)]
     return out
+
+
+def aspect_features(text: str) -> list[str]:
+    """The A_ part of lexicon_features()."""
+    return [ASPECT + key for key in aspects.term_hits(text)]
+
+
+@functools.lru_cache(maxsize=16384)
+def _opinion_hashes(text: str, neg_scope: int) -> tuple[int, ...]:
+    """Hashes of opinion_features(), remembered: the sentiment and the aspect features of a
+    clause both need them, and hashing them in Python is a third of analyze()'s time."""
+    flags = char_flags(len(text), _cached_scopes(text, neg_scope))
+    return tuple(fnv1a(f) for f in opinion_features(text, flags))
+
+
+@functools.lru_cache(maxsize=16384)
+def _aspect_hashes(text: str) -> tuple[int, ...]:
+    return tuple(fnv1a(f) for f in aspect_features(text))
 
 
 def is_negator(feature: str) -> bool:
@@ -356,12 +380,15 @@ class FeatureHasher:
             spans = _cached_scopes(t, self.config.neg_scope)
             for p, a, b in spans:
                 flags[p][starts[i] + a : starts[i] + b] = True
-            extra: list[str] = []
-            if (self.config.words or self.config.lexicon) and t:
-                t_flags = char_flags(len(t), spans)
-                extra = words(t, t_flags) if self.config.words else []
-                if self.config.lexicon:
-                    extra += lexicon_features(t, t_flags, self.config.aspect_terms)
+            if self.config.lexicon and t:
+                # Lexicon features are never negator (NOT_) features.
+                lex = _opinion_hashes(t, self.config.neg_scope)
+                if self.config.aspect_terms:
+                    lex += _aspect_hashes(t)
+                word_hashes += lex
+                word_negator += [False] * len(lex)
+                word_docs += [i] * len(lex)
+            extra = words(t, char_flags(len(t), spans)) if self.config.words and t else []
             if extra:
                 for w in extra:
                     negator = is_negator(w)
