@@ -150,3 +150,27 @@ def test_ipa_labels_never_overlap_even_when_crowded() -> None:
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
     assert any(leader for _, _, leader in placed)  # crowded: some went further out
+
+
+def test_the_review_ranks_stages_as_the_dashboard_does(
+    client: TestClient, keys: Headers, quarter: None
+) -> None:
+    review = _review(client, keys, "2026Q3")
+    dashboard = client.get("/v1/journeys/retail/overview?period=2026Q3", headers=keys["viewer"])
+    assert dashboard.status_code == 200
+    board = dashboard.json()
+    # One judgement: the same ranking, the same weakest stage, wherever it is read.
+    assert review["ranking"] == board["ranking"]
+    assert review["overview"]["weakest_stage"] == board["weakest_stage"] == "checkout"
+    assert review["overview"]["weakest_reason"] == board["weakest_reason"]
+    # Every stage with answers is ranked, none skipped.
+    ranked = {s["key"]: s for s in review["ranking"]["stages"]}
+    asked = {s["key"] for s in review["overview"]["stages"] if s["n"] > 1}
+    assert asked <= {k for k, s in ranked.items() if s["rank"] is not None}
+    label = ranked[board["weakest_stage"]]["label"]
+    assert any(f"最薄弱的阶段是「{label}」" in line for line in review["summary"])
+    html = _review(client, keys, "2026Q3", "html")
+    table = re.search(r'<table class="ranking">(.*?)</table>', html, re.S)
+    assert table and table[1].index(label) < min(
+        table[1].index(s["label"]) for s in review["ranking"]["stages"][1:]
+    )

@@ -7,12 +7,14 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import JourneyView
-from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, TargetMiss
-from vocsvc.analytics.views import Breakdowns, overview, trend
+from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, Overview, StageRankingOut, TargetMiss
+from vocsvc.analytics.views import Breakdowns, trend
+from vocsvc.aspects.service import stage_findings
 from vocsvc.cases.service import case_stats
 from vocsvc.gaps.quadrants import CONCENTRATE
 from vocsvc.gaps.schemas import GapRow, GapsReport
 from vocsvc.gaps.service import gaps_report
+from vocsvc.journeymap.service import journey_map as ranked_journey_map
 from vocsvc.models import utcnow
 from vocsvc.periods import Period
 from vocsvc.reviews.charts import IPAPoint, TrendLine, ipa_svg, trend_svg
@@ -45,7 +47,9 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
     gaps.rows.sort(key=lambda row: row.priority)
     pain = topics(session, journey, "stage", period, "negative", top_n=5)
     pain_points = each_example_once(pain.groups)
-    journey_map = overview(session, journey, period, computed)
+    findings = stage_findings(session, journey, period)
+    # The dashboard's map, ranking and all: the review never names another weakest stage.
+    journey_map = ranked_journey_map(session, journey, period, computed, findings)
     changes = movers(computed)
     nps = NPSSection(overall=nps_overall, by_stage=nps_by_stage)
     csat = CSATSection(overall=csat_overall, by_stage=csat_by_stage)
@@ -65,13 +69,18 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
         generated_at=utcnow().isoformat(),
         nps=nps,
         csat=csat,
-        overview=journey_map,
+        overview=Overview.model_validate(
+            journey_map.model_dump(include=set(Overview.model_fields))
+        ),
+        ranking=journey_map.ranking,
         gaps=gaps,
         ipa_svg=chart,
         pain_points=pain_points,
         movers=changes,
         actions=to_act_on,
-        summary=executive_summary(journey_map.period.has_data, nps, csat, gaps, to_act_on),
+        summary=executive_summary(
+            journey_map.period.has_data, nps, csat, gaps, to_act_on, journey_map.ranking
+        ),
         trends=[_trend(session, journey, period, metric) for metric in ("nps", "csat")],
         touchpoints=touchpoint_lines(journey, computed),
         cases=case_stats(session, journey.id, journey.key, period),
@@ -166,10 +175,26 @@ def _against_last(metric: str, c: Change | None) -> str:
     return f"与上期相比变化 {change(c.difference, metric)}{unit}，统计上不显著"
 
 
+def weakest_sentence(ranking: StageRankingOut) -> str | None:
+    """The ranking's judgement (the dashboard's) in one sentence."""
+    label = {s.key: s.label for s in ranking.stages}
+    if not ranking.weakest:
+        return None
+    if ranking.distinguishable:
+        return f"综合各项指标及其区间，最薄弱的阶段是「{label[ranking.weakest[0]]}」。"
+    names = "、".join(f"「{label[k]}」" for k in ranking.weakest)
+    return f"综合各项指标及其区间，最薄弱的阶段是{names}之一，统计上无法区分。"
+
+
 def executive_summary(
-    has_data: bool | None, nps: NPSSection, csat: CSATSection, gaps: GapsReport, acts: list[str]
+    has_data: bool | None,
+    nps: NPSSection,
+    csat: CSATSection,
+    gaps: GapsReport,
+    acts: list[str],
+    ranking: StageRankingOut | None = None,
 ) -> list[str]:
-    """Four or five sentences a meeting can start from."""
+    """Four to six sentences a meeting can start from."""
     if not has_data:
         return [f"本期没有收到任何顾客反馈（{NO_DATA}），以下各表均无可报告的数字。"]
     lines = []
@@ -196,6 +221,9 @@ def executive_summary(
         lines.append("；".join(parts) + "。")
     else:
         lines.append("各阶段的 NPS 与 CSAT 与上期相比均无显著变化。")
+    weakest = weakest_sentence(ranking) if ranking else None
+    if weakest:
+        lines.append(weakest)
     misjudged = [r.label for r in gaps.rows if r.misjudged]
     if misjudged:
         who = f"，误判最多的部门是{gaps.most_misjudging_department}" if (

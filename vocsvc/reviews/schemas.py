@@ -10,7 +10,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vocsvc.analytics.schemas import FAMILY_RULE, CSATRow, NPSRow, Overview, PeriodOut
+from vocsvc.analytics.schemas import (
+    FAMILY_RULE,
+    CSATRow,
+    NPSRow,
+    Overview,
+    PeriodOut,
+    StageRankingOut,
+)
 from vocsvc.cases.schemas import CaseStats
 from vocsvc.gaps.schemas import GapsReport
 from vocsvc.topics.schemas import TermOut
@@ -93,6 +100,9 @@ class ReviewContent(BaseModel):
     trends: list[TrendChart] = []
     touchpoints: list[TouchpointLine] = []
     cases: CaseStats | None = None
+    # Added with the shared ranking: the dashboard's weakest-stage ranking (overview's
+    # weakest_stage follows it).
+    ranking: StageRankingOut | None = None
 
 
 class ReviewOut(ReviewContent):
