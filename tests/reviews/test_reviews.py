@@ -49,7 +49,7 @@ def without_later_fields(content: Any) -> Any:
 
 # Sections the review gained in issue 18, and those it now writes otherwise (actions in plain
 # business Chinese, IPA labels placed apart, pain-point examples quoted once).
-LATER_SECTIONS = ("summary", "trends", "touchpoints", "cases", "ranking")
+LATER_SECTIONS = ("summary", "trends", "touchpoints", "cases", "ranking", "aspects")
 REWRITTEN_SECTIONS = ("actions", "ipa_svg", "pain_points")
 
 
@@ -128,7 +128,7 @@ def test_a_snapshot_stored_before_typed_content_still_serves(
     session.commit()
     base = "/v1/journeys/retail/reports/2026Q3"
     served = client.get(f"{base}.json", headers=keys["viewer"]).json()
-    defaults = [[], [], [], None, None]
+    defaults = [[], [], [], None, None, []]
     assert [served.pop(key) for key in LATER_SECTIONS] == defaults
     assert without_later_fields(served) == {**recorded, "snapshot": True}
     rows = [stage["sentiment"] for stage in served["overview"]["stages"] if stage["sentiment"]]

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, Overview, StageRankingOut, TargetMiss
 from vocsvc.analytics.views import Breakdowns, trend
-from vocsvc.aspects.service import stage_findings
+from vocsvc.aspects.schemas import AspectGroup
+from vocsvc.aspects.service import AspectProblem, stage_findings
 from vocsvc.cases.service import case_stats
 from vocsvc.gaps.quadrants import CONCENTRATE
 from vocsvc.gaps.schemas import GapRow, GapsReport
@@ -18,7 +19,7 @@ from vocsvc.journeymap.service import journey_map as ranked_journey_map
 from vocsvc.models import utcnow
 from vocsvc.periods import Period
 from vocsvc.reviews.charts import IPAPoint, TrendLine, ipa_svg, trend_svg
-from vocsvc.reviews.formatting import NO_DATA, change, count, rating, score
+from vocsvc.reviews.formatting import NO_DATA, change, count, q_value, rating, score, share
 from vocsvc.reviews.schemas import (
     CSATSection,
     JourneyRef,
@@ -34,6 +35,7 @@ from vocsvc.topics.service import topics
 
 TREND_PERIODS = 4
 MAX_ACTIONS = 8
+MAX_ASPECT_ACTIONS = 3
 METRIC_NAME = {"nps": "NPS", "csat": "CSAT"}
 
 
@@ -56,7 +58,7 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
     to_act_on = [
         *stage_change_actions(journey, nps, csat),
         *gap_actions(gaps.rows),
-        *aspect_problem_actions(session, journey, period),
+        *aspect_problem_actions(journey, period, findings.problems),
         *target_actions(journey_map.moments_of_truth_below_target),
         *touchpoint_actions(journey, changes, nps, csat),
         *improvement_actions(nps, csat),
@@ -73,6 +75,7 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
             journey_map.model_dump(include=set(Overview.model_fields))
         ),
         ranking=journey_map.ranking,
+        aspects=aspect_examples_once(findings.report.groups, pain_points),
         gaps=gaps,
         ipa_svg=chart,
         pain_points=pain_points,
@@ -317,13 +320,43 @@ def touchpoint_actions(
     ]
 
 
-def aspect_problem_actions(session: Session, journey: JourneyView, period: Period) -> list[str]:
-    """HOOK for issue 17: the aspects service's significant aspect problems, one line each.
+def aspect_problem_actions(
+    journey: JourneyView, period: Period, problems: list[AspectProblem]
+) -> list[str]:
+    """Significant aspect problems (aspects service, its BH family), one line per stage and
+    aspect, the clearest first: e.g. 结账环节「排队等待」负面占比 38%（上季度 24%，q=0.010）：…"""
+    before = {"quarter": "上季度", "month": "上月"}.get(period.kind, "上期")
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for p in problems:
+        if (p.group_key, p.aspect) in seen:
+            continue
+        seen.add((p.group_key, p.aspect))
+        baseline = before if p.against == "previous" else "旅程其他环节"
+        q = q_value(p.q_value)
+        quote = f"顾客原话如“{p.examples[0]}”，" if p.examples else ""
+        out.append(
+            f"{p.group_label}环节「{p.aspect_name}」负面占比 {share(p.negative_share)}"
+            f"（{baseline} {share(p.baseline_share)}，q{'' if q.startswith('<') else '='}{q}）："
+            f"{quote}{p.comments} 条评论提及，请{_owners(journey, p.group_key)}针对性改进。"
+        )
+        if len(out) == MAX_ASPECT_ACTIONS:
+            break
+    return out
 
-    Empty until the aspects API lands; it is called where its lines belong in the list (after
-    the significant stage changes and gaps, before target misses and improvements).
-    """
-    return []
+
+def aspect_examples_once(groups: list[AspectGroup], pain: list[PainPoints]) -> list[AspectGroup]:
+    """Aspects per stage, each example clause quoted once in the review (pain points first)."""
+    seen = {e for g in pain for t in g.terms for e in t.examples}
+    out = []
+    for group in groups:
+        rows = []
+        for row in group.aspects:
+            examples = [e for e in row.examples if e.text not in seen]
+            seen.update(e.text for e in examples)
+            rows.append(row.model_copy(update={"examples": examples}))
+        out.append(group.model_copy(update={"aspects": rows}))
+    return out
 
 
 def improvement_actions(nps: NPSSection, csat: CSATSection) -> list[str]:

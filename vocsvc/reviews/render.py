@@ -29,6 +29,8 @@ def _environment() -> Environment:
         interval=formatting.interval,
         q=formatting.q_value,
         share=formatting.share,
+        share_interval=formatting.share_interval,
+        points=formatting.points,
         rating=formatting.rating,
         hours=formatting.hours,
         count=formatting.count,
