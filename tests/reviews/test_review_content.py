@@ -219,3 +219,21 @@ def test_significant_aspect_problems_are_acted_on_and_shown_per_stage(
                    if r["aspect"] == "waiting")  # fmt: skip
     assert row and formatting.share(waiting["negative"]["share"]) in row[1]
     assert f"q={q}" in row[1] and "★" in row[1] and "None" not in section[1]
+
+
+def test_an_aspect_rise_on_few_mentions_is_not_acted_on(session: Session, retail: str) -> None:
+    from vocsvc.aspects.service import AspectProblem
+
+    def problem(comments: int) -> AspectProblem:
+        return AspectProblem(
+            group_key="checkout", group_label="结账", aspect="waiting", aspect_name="排队等待",
+            comments=comments, negative_share=0.38, negative_low=0.3, negative_high=0.46,
+            against="previous", baseline_share=0.24, difference=0.14, q_value=0.0104,
+            examples=("排队太久",), headline="",
+        )  # fmt: skip
+
+    view = journey_view(session, "retail")
+    period = parse_period("2026Q3", get_settings().tz)
+    assert builder.aspect_problem_actions(view, period, [problem(29)]) == []
+    (line,) = builder.aspect_problem_actions(view, period, [problem(30), problem(30)])
+    assert line.startswith("结账环节「排队等待」负面占比 38%（上季度 24%，q=0.010）：")

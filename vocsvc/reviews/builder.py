@@ -30,6 +30,7 @@ from vocsvc.reviews.schemas import (
     TouchpointLine,
     TrendChart,
 )
+from vocsvc.stats import LOW_SAMPLE_N
 from vocsvc.topics.schemas import TopicGroup
 from vocsvc.topics.service import topics
 
@@ -329,7 +330,8 @@ def aspect_problem_actions(
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
     for p in problems:
-        if (p.group_key, p.aspect) in seen:
+        # Under 30 mentions a rise is shown in the aspects table but not acted on alone.
+        if (p.group_key, p.aspect) in seen or p.comments < LOW_SAMPLE_N:
             continue
         seen.add((p.group_key, p.aspect))
         baseline = before if p.against == "previous" else "旅程其他环节"
