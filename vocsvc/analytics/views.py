@@ -198,6 +198,7 @@ def journey_map(
         **{**base.model_dump(), "weakest_stage": weakest, "weakest_reason": reason},
         ranking=_ranking_out(ranking),
         touchpoints=_cards(computed, base.moments_of_truth_below_target),
+        aspect_evidence="not_given" if aspects is None else "included",
     )
 
 

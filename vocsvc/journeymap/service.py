@@ -13,6 +13,7 @@ from vocsvc.analytics.schemas import JourneyMap
 from vocsvc.analytics.views import Breakdowns
 from vocsvc.analytics.views import journey_map as ranked_map
 from vocsvc.aspects.service import StageFindings, stage_findings
+from vocsvc.errors import RollupRebuilding
 from vocsvc.periods import Period
 
 
@@ -24,5 +25,12 @@ def journey_map(
     findings: StageFindings | None = None,
 ) -> JourneyMap:
     """The map with stages ranked over NPS, CSAT, sentiment and their aspects' positive shares."""
-    findings = findings or stage_findings(session, journey, period)
+    if findings is None:
+        try:
+            findings = stage_findings(session, journey, period)
+        except RollupRebuilding:
+            # The map's scores fall back to scanning answers; aspects cannot, so the map stays
+            # up during a rebuild, ranked without them, and says so.
+            found = ranked_map(session, journey, period, computed)
+            return found.model_copy(update={"aspect_evidence": "rebuilding"})
     return ranked_map(session, journey, period, computed, findings.estimates)
