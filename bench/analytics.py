@@ -35,11 +35,11 @@ from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import journey_view
 from vocsvc.analytics.service import breakdown
-from vocsvc.analytics.views import overview
 from vocsvc.aspects.service import aspects_report
 from vocsvc.config import REPO_ROOT, get_settings
 from vocsvc.db import build_engine
 from vocsvc.demo.phrases import NEGATIVE_CLOSERS, OPENERS, PHRASES, POSITIVE_CLOSERS
+from vocsvc.journeymap.service import journey_map
 from vocsvc.journeys.loader import load_journey_file
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.journeys.service import upsert_journey
@@ -219,7 +219,7 @@ READS: list[tuple[str, Callable[[Session, Any, Any], Any]]] = [
     ("/topics", lambda s, j, p: topics(s, j, "stage", p, "negative").model_dump()),
     ("/aspects", lambda s, j, p: aspects_report(s, j, "stage", p).model_dump()),
     ("/sentiment", lambda s, j, p: breakdown(s, j, "sentiment", "stage", p)),
-    ("/overview", lambda s, j, p: overview(s, j, p).model_dump()),
+    ("/overview", lambda s, j, p: journey_map(s, j, p).model_dump()),  # the route, ranked
     ("nps by segment", lambda s, j, p: breakdown(s, j, "nps", "segment", p)),
     ("nps by channel", lambda s, j, p: breakdown(s, j, "nps", "channel", p)),
     ("review", lambda s, j, p: build_review(s, j, p)),

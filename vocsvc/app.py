@@ -47,6 +47,7 @@ from vocsvc.gaps.endpoints import router as gaps_router
 from vocsvc.ingest.endpoints import public_router as ingest_public
 from vocsvc.ingest.endpoints import router as ingest_router
 from vocsvc.ingest.writer import get_answer_writer
+from vocsvc.journeymap.endpoints import router as journeymap_router
 from vocsvc.journeys.endpoints import public_router as journeys_public
 from vocsvc.journeys.endpoints import router as journeys_router
 from vocsvc.responses.endpoints import router as responses_router
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ingest_router,
         responses_router,
         analytics_router,
+        journeymap_router,
         assessments_router,
         gaps_router,
         topics_router,

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.analytics.test_analytics_api import answers  # noqa: F401 - the fixture
+from vocsvc.analytics import views
 from vocsvc.analytics.cards import Miss, Score, card_status
 from vocsvc.analytics.ranking import MetricEstimate, StageEvidence, rank_stages
+from vocsvc.analytics.readmodel import journey_view
+from vocsvc.aspects.service import aspect_problems
+from vocsvc.config import get_settings
+from vocsvc.ingest.pipeline import import_bulk
+from vocsvc.periods import parse_period
+from vocsvc.responses.schemas import ImportedResponseIn
 
 Headers = dict[str, dict[str, str]]
+TZ = get_settings().tz
 
 
 def est(
@@ -127,3 +138,66 @@ def test_the_journey_map_ranks_every_stage(
     assert cards["checkout"]["band"] in ("fair", "poor")
     assert [f["kind"] for f in cards["checkout"]["flags"]][:1] == ["low_sample"]
     assert cards["social_media"]["band"] == "none"
+
+
+def _quarter_with_aspects(session: Session) -> None:
+    """2026Q3: checkout and parking rated alike, checkout's comments complain about the queue
+    (in 2026Q2 they praised it), parking's praise the store; staff help has ratings and no
+    comments at all."""
+    rows = [
+        {"journey": "retail", "touchpoint": "checkout", "csat": 2 + i % 4,
+         "submitted_at": datetime(2026, 4, 1, 10, tzinfo=TZ) + timedelta(days=i),
+         "comment": ["不用排队，很快就结账了", "结账很快，不用等"][i % 2]}
+        for i in range(60)
+    ]  # fmt: skip
+    for i in range(60):
+        at = datetime(2026, 7, 1, 10, tzinfo=TZ) + timedelta(days=i)
+        csat = 2 + i % 4
+        queue = ["排队太久了，等了四十分钟", "收银台只开两个，排队排了半小时"][i % 2]
+        rows += [
+            {"journey": "retail", "touchpoint": "checkout", "submitted_at": at, "csat": csat,
+             "comment": queue},
+            {"journey": "retail", "touchpoint": "parking", "submitted_at": at, "csat": csat,
+             "comment": ["环境很干净", "店里很整洁，环境好"][i % 2]},
+            {"journey": "retail", "touchpoint": "staff_help", "submitted_at": at, "csat": csat},
+        ]  # fmt: skip
+    import_bulk(session, [ImportedResponseIn.model_validate(r) for r in rows])
+    session.commit()
+
+
+def test_aspect_evidence_ranks_the_stage_it_belongs_to(
+    client: TestClient, session: Session, keys: Headers, retail: str
+) -> None:
+    _quarter_with_aspects(session)
+    viewer = keys["viewer"]
+    board = client.get("/v1/journeys/retail/overview?period=2026Q3", headers=viewer).json()
+    aspects = client.get(
+        "/v1/journeys/retail/aspects?by=stage&period=2026Q3", headers=viewer
+    ).json()
+    ranked = {s["key"]: s for s in board["ranking"]["stages"]}
+    stages = {s["key"]: s for s in board["stages"]}
+    # The score is the mean over the stage's metrics and each aspect's positive share (aspects
+    # under 30 mentions are shown elsewhere but are no evidence here).
+    for key in ("checkout", "arrival"):
+        row = stages[key]
+        scaled = [(row["csat"]["mean"] - 1) / 4, row["sentiment"]["mean"]]
+        group = next(g for g in aspects["groups"] if g["key"] == key)
+        shares = [a["positive"]["share"] for a in group["aspects"] if a["comments"] >= 30]
+        assert shares, key
+        assert "aspect" in ranked[key]["metrics"]
+        assert ranked[key]["score"] == pytest.approx(
+            sum(scaled + shares) / len(scaled + shares), abs=1e-3
+        )
+    # Checkout's queue turned bad (a significant aspect problem): it is the weakest, clearly.
+    problems = aspect_problems(session, journey_view(session, "retail"), parse_period("2026Q3", TZ))
+    assert any(p.group_key == "checkout" and p.aspect == "waiting" for p in problems)
+    assert board["weakest_stage"] == "checkout" and board["ranking"]["weakest"] == ["checkout"]
+    without = views.journey_map(
+        session, journey_view(session, "retail"), parse_period("2026Q3", TZ)
+    )
+    plain = {s.key: s for s in without.ranking.stages}
+    assert ranked["checkout"]["score"] < plain["checkout"].score  # the aspects weigh in
+    assert "aspect" not in plain["checkout"].metrics
+    # A stage with ratings and no comments (so no aspects) is still ranked, on what it has.
+    assert ranked["shopping"]["rank"] is not None and ranked["shopping"]["metrics"] == ["csat"]
+    assert ranked["shopping"]["verdict"] == "stronger"

@@ -12,7 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.aspects.test_aspects_api import load as load_waiting_at_checkout
+from vocsvc.analytics.readmodel import journey_view
+from vocsvc.aspects.service import aspect_problems
+from vocsvc.config import get_settings
 from vocsvc.models import FollowUpCase, Response
+from vocsvc.periods import parse_period
 from vocsvc.reviews import builder, formatting
 from vocsvc.reviews.charts import place_labels, text_width
 from vocsvc.topics.schemas import TermOut, TopicGroup
@@ -29,6 +34,9 @@ def test_one_formatting_rule() -> None:
     assert formatting.q_value(1e-30) == "<0.001" and formatting.q_value(0.0912) == "0.091"
     assert formatting.share(0.666) == "67%" and formatting.hours(72) == "3.0 天"
     assert formatting.score(float("nan"), "nps") == "—"
+    assert formatting.share_interval(0.381, 0.6249) == "[38%, 62%]"
+    assert formatting.points(0.304) == "+30 个百分点" and formatting.points(-0.004) == "±0 个百分点"
+    assert formatting.share_interval(None, 0.5) == formatting.points(float("nan")) == "—"
 
 
 def _review(client: TestClient, keys: Headers, period: str, fmt: str = "json") -> Any:
@@ -69,7 +77,8 @@ def test_summary_and_actions_in_plain_chinese(
     actions = review["actions"]
     assert actions[0].startswith("「结账」阶段 NPS 较上期显著下降")
     assert any(a.startswith("改进「收银排队与结账」（收银部）") for a in actions)
-    assert not any(re.search(r"q=|e-\d", a) for a in actions)  # no statistics jargon
+    # No statistics jargon beyond an aspect problem's q, printed by the one rule (never 1e-05).
+    assert not any(re.search(r"e-\d", a) for a in actions)
     assert review["summary"][-1] == f"最需要行动的一项：{actions[0]}"
 
 
@@ -150,3 +159,81 @@ def test_ipa_labels_never_overlap_even_when_crowded() -> None:
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
     assert any(leader for _, _, leader in placed)  # crowded: some went further out
+
+
+def test_the_review_ranks_stages_as_the_dashboard_does(
+    client: TestClient, keys: Headers, quarter: None
+) -> None:
+    review = _review(client, keys, "2026Q3")
+    dashboard = client.get("/v1/journeys/retail/overview?period=2026Q3", headers=keys["viewer"])
+    assert dashboard.status_code == 200
+    board = dashboard.json()
+    # One judgement: the same ranking, the same weakest stage, wherever it is read.
+    assert review["ranking"] == board["ranking"]
+    assert review["overview"]["weakest_stage"] == board["weakest_stage"] == "checkout"
+    assert review["overview"]["weakest_reason"] == board["weakest_reason"]
+    # Every stage with answers is ranked, none skipped.
+    ranked = {s["key"]: s for s in review["ranking"]["stages"]}
+    asked = {s["key"] for s in review["overview"]["stages"] if s["n"] > 1}
+    assert asked <= {k for k, s in ranked.items() if s["rank"] is not None}
+    label = ranked[board["weakest_stage"]]["label"]
+    assert any(f"最薄弱的阶段是「{label}」" in line for line in review["summary"])
+    html = _review(client, keys, "2026Q3", "html")
+    table = re.search(r'<table class="ranking">(.*?)</table>', html, re.S)
+    assert table and table[1].index(label) < min(
+        table[1].index(s["label"]) for s in review["ranking"]["stages"][1:]
+    )
+
+
+def test_significant_aspect_problems_are_acted_on_and_shown_per_stage(
+    client: TestClient, session: Session, keys: Headers, retail: str
+) -> None:
+    load_waiting_at_checkout(session)  # checkout's 排队等待 turns negative in 2026Q3
+    period = parse_period("2026Q3", get_settings().tz)
+    problems = aspect_problems(session, journey_view(session, "retail"), period)
+    top = next(p for p in problems if p.group_key == "checkout" and p.aspect == "waiting")
+    review = _review(client, keys, "2026Q3")
+    q = formatting.q_value(top.q_value)
+    baseline = "上季度" if top.against == "previous" else "旅程其他环节"
+    line = next(a for a in review["actions"] if a.startswith("结账环节「排队等待」"))
+    assert line.startswith(
+        f"结账环节「排队等待」负面占比 {formatting.share(top.negative_share)}"
+        f"（{baseline} {formatting.share(top.baseline_share)}，q{'' if q[0] == '<' else '='}{q}）："
+    )
+    assert "收银部" in line and "None" not in line and not re.search(r"e-\d", line)
+    assert len([a for a in review["actions"] if "「排队等待」" in a]) == 1  # one line per aspect
+    # The aspects per stage are /aspects?by=stage's figures, same shares and the same q.
+    api = client.get(
+        "/v1/journeys/retail/aspects?by=stage&period=2026Q3", headers=keys["viewer"]
+    ).json()
+    strip = [[{**row, "examples": None} for row in g["aspects"]] for g in api["groups"]]
+    assert [[{**row, "examples": None} for row in g["aspects"]] for g in review["aspects"]] == strip
+    quoted = [e["text"] for g in review["aspects"] for row in g["aspects"] for e in row["examples"]]
+    pain = [e for g in review["pain_points"] for t in g["terms"] for e in t["examples"]]
+    assert quoted and len(quoted) == len(set(quoted)) and not set(quoted) & set(pain)
+    html = _review(client, keys, "2026Q3", "html")
+    section = re.search(r'<section class="aspects">(.*?)</section>', html, re.S)
+    assert section and "<h2>九、各阶段的方面" in section[1]
+    row = re.search(r"<tr[^>]*><td class=\"text\">排队等待</td>(.*?)</tr>", section[1], re.S)
+    waiting = next(r for g in api["groups"] if g["key"] == "checkout" for r in g["aspects"]
+                   if r["aspect"] == "waiting")  # fmt: skip
+    assert row and formatting.share(waiting["negative"]["share"]) in row[1]
+    assert f"q={q}" in row[1] and "★" in row[1] and "None" not in section[1]
+
+
+def test_an_aspect_rise_on_few_mentions_is_not_acted_on(session: Session, retail: str) -> None:
+    from vocsvc.aspects.service import AspectProblem
+
+    def problem(comments: int) -> AspectProblem:
+        return AspectProblem(
+            group_key="checkout", group_label="结账", aspect="waiting", aspect_name="排队等待",
+            comments=comments, negative_share=0.38, negative_low=0.3, negative_high=0.46,
+            against="previous", baseline_share=0.24, difference=0.14, q_value=0.0104,
+            examples=("排队太久",), headline="",
+        )  # fmt: skip
+
+    view = journey_view(session, "retail")
+    period = parse_period("2026Q3", get_settings().tz)
+    assert builder.aspect_problem_actions(view, period, [problem(29)]) == []
+    (line,) = builder.aspect_problem_actions(view, period, [problem(30), problem(30)])
+    assert line.startswith("结账环节「排队等待」负面占比 38%（上季度 24%，q=0.010）：")

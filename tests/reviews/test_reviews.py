@@ -49,7 +49,7 @@ def without_later_fields(content: Any) -> Any:
 
 # Sections the review gained in issue 18, and those it now writes otherwise (actions in plain
 # business Chinese, IPA labels placed apart, pain-point examples quoted once).
-LATER_SECTIONS = ("summary", "trends", "touchpoints", "cases")
+LATER_SECTIONS = ("summary", "trends", "touchpoints", "cases", "ranking", "aspects")
 REWRITTEN_SECTIONS = ("actions", "ipa_svg", "pain_points")
 
 
@@ -107,6 +107,11 @@ def test_review_content_is_what_it_was(
     for key in (*LATER_SECTIONS, *REWRITTEN_SECTIONS):
         served.pop(key, None)
         recorded.pop(key, None)
+    # The weakest stage is the dashboard's ranked judgement now (`ranking`); same stage here,
+    # told in the ranking's words.
+    assert served["overview"].pop("weakest_stage") == recorded["overview"].pop("weakest_stage")
+    assert served["overview"].pop("weakest_reason").startswith("lowest score over ")
+    recorded["overview"].pop("weakest_reason")
     assert without_q_values(without_later_fields(served)) == without_q_values(recorded)
     assert served["nps"]["overall"]["change"]["q_value"] is not None  # the journey is in it
     sentiment = [stage["sentiment"] for stage in served["overview"]["stages"] if stage["sentiment"]]
@@ -123,7 +128,8 @@ def test_a_snapshot_stored_before_typed_content_still_serves(
     session.commit()
     base = "/v1/journeys/retail/reports/2026Q3"
     served = client.get(f"{base}.json", headers=keys["viewer"]).json()
-    assert [served.pop(key) for key in LATER_SECTIONS] == [[], [], [], None]  # the defaults
+    defaults = [[], [], [], None, None, []]
+    assert [served.pop(key) for key in LATER_SECTIONS] == defaults
     assert without_later_fields(served) == {**recorded, "snapshot": True}
     rows = [stage["sentiment"] for stage in served["overview"]["stages"] if stage["sentiment"]]
     assert rows and all(row["no_opinion"] == 0 for row in rows)  # the default, filled in

@@ -98,7 +98,8 @@ def test_review_renders_in_chromium(printed: Printed, a4_tab: Tab) -> None:
     page.goto(printed.html.as_uri())
     assert page.title() == f"零售门店顾客旅程 · {printed.quarter} 季度复盘"
     headings = page.locator("h2").all_inner_texts()
-    assert headings[0] == "一、执行摘要" and len(headings) == 9
+    assert headings[0] == "一、执行摘要" and len(headings) == 10
+    assert "九、各阶段的方面（顾客谈到什么、评价如何）" in headings  # aspects per stage
     assert page.locator(".summary li").count() >= 3 and page.locator("ol.actions li").count() >= 1
     text = page.locator("body").inner_text()
     assert "None" not in text and "NaN" not in text

@@ -11,7 +11,6 @@ from vocsvc.analytics import views
 from vocsvc.analytics.readmodel import journey_view
 from vocsvc.analytics.schemas import (
     CSATReport,
-    JourneyMap,
     NPSReport,
     PeriodCatalogue,
     SentimentReport,
@@ -96,10 +95,3 @@ def periods(
     """The periods to choose from: the default (last complete), the one in progress, 无数据 ones."""
     now = datetime.now(get_settings().tz)
     return views.period_catalogue(session, journey_view(session, journey), interval, count, now)
-
-
-@router.get("/overview", response_model=JourneyMap)
-def overview(journey: str, session: SessionDep, period: PeriodDep, _key: ViewerKey) -> JourneyMap:
-    """The journey map in numbers: per stage NPS, CSAT, sentiment (the emotion curve) and n, the
-    weakest stage ranked over every metric with intervals, and each card's colour and flags."""
-    return views.journey_map(session, journey_view(session, journey), period)

@@ -52,7 +52,7 @@ class MetricEstimate:
 
 @dataclass(frozen=True)
 class StageEvidence:
-    """What is known of a stage for the ranking; `aspects` stays empty until aspects exist."""
+    """What is known of a stage for the ranking; `aspects`: its aspects' positive shares."""
 
     key: str
     label: str

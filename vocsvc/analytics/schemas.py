@@ -230,3 +230,8 @@ class JourneyMap(Overview):
 
     ranking: StageRankingOut
     touchpoints: list[TouchpointCard]
+    aspect_evidence: Literal["included", "rebuilding", "not_given"] = Field(
+        "not_given",
+        description="whether the ranking counts each stage's aspects: 'rebuilding' while the "
+        "text rollups are being recounted (the map stays up, ranked on NPS, CSAT and sentiment)",
+    )

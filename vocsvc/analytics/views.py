@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -136,7 +137,8 @@ def overview(
     period: Period | None,
     computed: Breakdowns | None = None,
 ) -> Overview:
-    """Journey map in numbers: per stage NPS, CSAT, sentiment, n; weakest stage; missed targets.
+    """Journey map in numbers: per stage NPS, CSAT, sentiment, n; missed targets (journey_map
+    adds the weakest-stage ranking).
 
     `computed` lends breakdowns its caller has already made (a review makes them anyway).
     """
@@ -155,13 +157,12 @@ def overview(
         )
         for stage in journey.stages
     ]
-    weakest, reason = _weakest(stages)
     return Overview(
         journey=journey.key,
         period=period_out(period, sum(counts.values())),
         stages=stages,
-        weakest_stage=weakest,
-        weakest_reason=reason,
+        weakest_stage=None,  # journey_map's ranking names it: one judgement for every view
+        weakest_reason=None,
         moments_of_truth_below_target=_target_misses(computed),
     )
 
@@ -182,16 +183,27 @@ def _answers_per_stage(
     return repo.response_counts_from_rollup(journey.id, days[0])
 
 
-def journey_map(session: Session, journey: JourneyView, period: Period | None) -> JourneyMap:
-    """The overview with the ranked weakest-stage judgement and each card's colour and flags."""
-    computed = Breakdowns(session, journey, period)
+def journey_map(
+    session: Session,
+    journey: JourneyView,
+    period: Period | None,
+    computed: Breakdowns | None = None,
+    aspects: Mapping[str, Sequence[MetricEstimate]] | None = None,
+) -> JourneyMap:
+    """The overview with the ranked weakest-stage judgement and each card's colour and flags.
+
+    `aspects` holds each stage's aspect evidence by stage key (vocsvc.journeymap passes the
+    aspects service's: analytics cannot import it, as aspects reads analytics).
+    """
+    computed = computed or Breakdowns(session, journey, period)
     base = overview(session, journey, period, computed)
-    ranking = rank_stages([_evidence(s) for s in base.stages])
+    ranking = rank_stages([_evidence(s, stage_aspects(s, aspects or {})) for s in base.stages])
     weakest, reason = _ranked_weakest(ranking)
     return JourneyMap(
         **{**base.model_dump(), "weakest_stage": weakest, "weakest_reason": reason},
         ranking=_ranking_out(ranking),
         touchpoints=_cards(computed, base.moments_of_truth_below_target),
+        aspect_evidence="not_given" if aspects is None else "included",
     )
 
 
@@ -202,15 +214,17 @@ def _estimate(kind: Any, row: NPSRow | CSATRow | SentimentRow | None) -> list[Me
     return [MetricEstimate(kind, value, row.ci_low, row.ci_high, row.n, row.low_sample)]
 
 
-def stage_aspects(stage: StageOverview) -> list[MetricEstimate]:
-    """The hook for issue 17: a stage's aspect estimates (positive share, 0-1) for the ranking."""
-    return []
+def stage_aspects(
+    stage: StageOverview, aspects: Mapping[str, Sequence[MetricEstimate]]
+) -> list[MetricEstimate]:
+    """A stage's aspect estimates (positive share, 0-1, with its interval) for the ranking."""
+    return [m for m in aspects.get(stage.key, ()) if m.kind == "aspect"]
 
 
-def _evidence(stage: StageOverview) -> StageEvidence:
+def _evidence(stage: StageOverview, aspects: Sequence[MetricEstimate]) -> StageEvidence:
     metrics = [*_estimate("nps", stage.nps), *_estimate("csat", stage.csat),
                *_estimate("sentiment", stage.sentiment)]  # fmt: skip
-    return StageEvidence(stage.key, stage.label, metrics, stage_aspects(stage))
+    return StageEvidence(stage.key, stage.label, metrics, aspects)
 
 
 def _ranking_out(ranking: StageRanking) -> StageRankingOut:
@@ -255,24 +269,6 @@ def _cards(computed: Breakdowns, misses: list[TargetMiss]) -> list[TouchpointCar
             flags=[CardFlagOut(kind=f.kind, text=f.text) for f in status.flags],
         ))  # fmt: skip
     return cards
-
-
-def _weakest(stages: list[StageOverview]) -> tuple[str | None, str | None]:
-    """Lowest NPS among stages with enough answers; CSAT when no stage has NPS.
-
-    The quarterly review still reads this; the dashboard's map reads `journey_map`'s ranking.
-    """
-    for metric in ("nps", "csat"):
-        scored = [(getattr(s, metric), s) for s in stages if getattr(s, metric) is not None]
-        usable = [(row, s) for row, s in scored if row.n and not row.low_sample] or [
-            (row, s) for row, s in scored if row.n
-        ]
-        if usable:
-            value_field = VALUE_FIELD[metric]
-            row, stage = min(usable, key=lambda pair: getattr(pair[0], value_field))
-            value = getattr(row, value_field)
-            return stage.key, f"lowest {metric.upper()} ({value}, n={row.n})"
-    return None, None
 
 
 def _ranked_weakest(ranking: StageRanking) -> tuple[str | None, str | None]:

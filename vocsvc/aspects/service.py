@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.ranking import MetricEstimate
 from vocsvc.analytics.readmodel import Group, JourneyView
 from vocsvc.analytics.service import period_out
 from vocsvc.aspects.repository import AspectCounts, AspectRepository
@@ -88,11 +89,56 @@ class AspectProblem:
     headline: str  # one sentence in plain business Chinese
 
 
+@dataclass(frozen=True)
+class StageFindings:
+    """Aspects per stage of one period, computed once: the report, its significant problems and
+    each stage's positive-share estimates for the weakest-stage ranking (analytics.ranking)."""
+
+    report: AspectsReport
+    problems: list[AspectProblem]
+    estimates: dict[str, list[MetricEstimate]]  # by stage key
+
+
 def aspects_report(
     session: Session, journey: JourneyView, by: AspectsBy, period: Period | None
 ) -> AspectsReport:
     """Aspects per group for the period, with shares, intervals, changes and examples."""
     stats, comments = _compute(session, journey, by, period)
+    return _report(journey, by, period, stats, comments)
+
+
+def aspect_problems(
+    session: Session, journey: JourneyView, period: Period, by: AspectsBy = "stage"
+) -> list[AspectProblem]:
+    """Aspects whose negative share rose significantly (BH q < 0.05) against the previous period
+    or the rest of the journey; the clearest (smallest q, then largest rise) first."""
+    return _problems(_compute(session, journey, by, period)[0])
+
+
+def stage_findings(session: Session, journey: JourneyView, period: Period | None) -> StageFindings:
+    """The stage report, its problems and the ranking's aspect evidence from one computation,
+    so the dashboard's map, the review and /aspects?by=stage show the same shares and q."""
+    stats, comments = _compute(session, journey, "stage", period)
+    estimates: dict[str, list[MetricEstimate]] = {}
+    for s in stats:
+        if s.positive.low_sample:  # under 30 mentions: shown, but no evidence for the ranking
+            continue
+        estimates.setdefault(s.group.key, []).append(
+            MetricEstimate("aspect", s.positive.share, s.positive.low, s.positive.high,
+                           s.comments, False, BY_KEY[s.aspect].name)
+        )  # fmt: skip
+    return StageFindings(
+        _report(journey, "stage", period, stats, comments), _problems(stats), estimates
+    )
+
+
+def _report(
+    journey: JourneyView,
+    by: AspectsBy,
+    period: Period | None,
+    stats: list[AspectStat],
+    comments: dict[int, int],
+) -> AspectsReport:
     groups = []
     for g in journey.groups(by):
         rows = [_row(s) for s in stats if s.group.key == g.key]
@@ -104,12 +150,7 @@ def aspects_report(
     )
 
 
-def aspect_problems(
-    session: Session, journey: JourneyView, period: Period, by: AspectsBy = "stage"
-) -> list[AspectProblem]:
-    """Aspects whose negative share rose significantly (BH q < 0.05) against the previous period
-    or the rest of the journey; the clearest (smallest q, then largest rise) first."""
-    stats, _ = _compute(session, journey, by, period)
+def _problems(stats: list[AspectStat]) -> list[AspectProblem]:
     found = []
     for s in stats:
         for c in s.changes:

@@ -7,16 +7,19 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import JourneyView
-from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, TargetMiss
-from vocsvc.analytics.views import Breakdowns, overview, trend
+from vocsvc.analytics.schemas import Change, CSATRow, NPSRow, Overview, StageRankingOut, TargetMiss
+from vocsvc.analytics.views import Breakdowns, trend
+from vocsvc.aspects.schemas import AspectGroup
+from vocsvc.aspects.service import AspectProblem, stage_findings
 from vocsvc.cases.service import case_stats
 from vocsvc.gaps.quadrants import CONCENTRATE
 from vocsvc.gaps.schemas import GapRow, GapsReport
 from vocsvc.gaps.service import gaps_report
+from vocsvc.journeymap.service import journey_map as ranked_journey_map
 from vocsvc.models import utcnow
 from vocsvc.periods import Period
 from vocsvc.reviews.charts import IPAPoint, TrendLine, ipa_svg, trend_svg
-from vocsvc.reviews.formatting import NO_DATA, change, count, rating, score
+from vocsvc.reviews.formatting import NO_DATA, change, count, q_value, rating, score, share
 from vocsvc.reviews.schemas import (
     CSATSection,
     JourneyRef,
@@ -27,11 +30,13 @@ from vocsvc.reviews.schemas import (
     TouchpointLine,
     TrendChart,
 )
+from vocsvc.stats import LOW_SAMPLE_N
 from vocsvc.topics.schemas import TopicGroup
 from vocsvc.topics.service import topics
 
 TREND_PERIODS = 4
 MAX_ACTIONS = 8
+MAX_ASPECT_ACTIONS = 3
 METRIC_NAME = {"nps": "NPS", "csat": "CSAT"}
 
 
@@ -45,14 +50,16 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
     gaps.rows.sort(key=lambda row: row.priority)
     pain = topics(session, journey, "stage", period, "negative", top_n=5)
     pain_points = each_example_once(pain.groups)
-    journey_map = overview(session, journey, period, computed)
+    findings = stage_findings(session, journey, period)
+    # The dashboard's map, ranking and all: the review never names another weakest stage.
+    journey_map = ranked_journey_map(session, journey, period, computed, findings)
     changes = movers(computed)
     nps = NPSSection(overall=nps_overall, by_stage=nps_by_stage)
     csat = CSATSection(overall=csat_overall, by_stage=csat_by_stage)
     to_act_on = [
         *stage_change_actions(journey, nps, csat),
         *gap_actions(gaps.rows),
-        *aspect_problem_actions(session, journey, period),
+        *aspect_problem_actions(journey, period, findings.problems),
         *target_actions(journey_map.moments_of_truth_below_target),
         *touchpoint_actions(journey, changes, nps, csat),
         *improvement_actions(nps, csat),
@@ -65,13 +72,19 @@ def build_review(session: Session, journey: JourneyView, period: Period) -> Revi
         generated_at=utcnow().isoformat(),
         nps=nps,
         csat=csat,
-        overview=journey_map,
+        overview=Overview.model_validate(
+            journey_map.model_dump(include=set(Overview.model_fields))
+        ),
+        ranking=journey_map.ranking,
+        aspects=aspect_examples_once(findings.report.groups, pain_points),
         gaps=gaps,
         ipa_svg=chart,
         pain_points=pain_points,
         movers=changes,
         actions=to_act_on,
-        summary=executive_summary(journey_map.period.has_data, nps, csat, gaps, to_act_on),
+        summary=executive_summary(
+            journey_map.period.has_data, nps, csat, gaps, to_act_on, journey_map.ranking
+        ),
         trends=[_trend(session, journey, period, metric) for metric in ("nps", "csat")],
         touchpoints=touchpoint_lines(journey, computed),
         cases=case_stats(session, journey.id, journey.key, period),
@@ -166,10 +179,26 @@ def _against_last(metric: str, c: Change | None) -> str:
     return f"与上期相比变化 {change(c.difference, metric)}{unit}，统计上不显著"
 
 
+def weakest_sentence(ranking: StageRankingOut) -> str | None:
+    """The ranking's judgement (the dashboard's) in one sentence."""
+    label = {s.key: s.label for s in ranking.stages}
+    if not ranking.weakest:
+        return None
+    if ranking.distinguishable:
+        return f"综合各项指标及其区间，最薄弱的阶段是「{label[ranking.weakest[0]]}」。"
+    names = "、".join(f"「{label[k]}」" for k in ranking.weakest)
+    return f"综合各项指标及其区间，最薄弱的阶段是{names}之一，统计上无法区分。"
+
+
 def executive_summary(
-    has_data: bool | None, nps: NPSSection, csat: CSATSection, gaps: GapsReport, acts: list[str]
+    has_data: bool | None,
+    nps: NPSSection,
+    csat: CSATSection,
+    gaps: GapsReport,
+    acts: list[str],
+    ranking: StageRankingOut | None = None,
 ) -> list[str]:
-    """Four or five sentences a meeting can start from."""
+    """Four to six sentences a meeting can start from."""
     if not has_data:
         return [f"本期没有收到任何顾客反馈（{NO_DATA}），以下各表均无可报告的数字。"]
     lines = []
@@ -196,6 +225,9 @@ def executive_summary(
         lines.append("；".join(parts) + "。")
     else:
         lines.append("各阶段的 NPS 与 CSAT 与上期相比均无显著变化。")
+    weakest = weakest_sentence(ranking) if ranking else None
+    if weakest:
+        lines.append(weakest)
     misjudged = [r.label for r in gaps.rows if r.misjudged]
     if misjudged:
         who = f"，误判最多的部门是{gaps.most_misjudging_department}" if (
@@ -289,13 +321,44 @@ def touchpoint_actions(
     ]
 
 
-def aspect_problem_actions(session: Session, journey: JourneyView, period: Period) -> list[str]:
-    """HOOK for issue 17: the aspects service's significant aspect problems, one line each.
+def aspect_problem_actions(
+    journey: JourneyView, period: Period, problems: list[AspectProblem]
+) -> list[str]:
+    """Significant aspect problems (aspects service, its BH family), one line per stage and
+    aspect, the clearest first: e.g. 结账环节「排队等待」负面占比 38%（上季度 24%，q=0.010）：…"""
+    before = {"quarter": "上季度", "month": "上月"}.get(period.kind, "上期")
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for p in problems:
+        # Under 30 mentions a rise is shown in the aspects table but not acted on alone.
+        if (p.group_key, p.aspect) in seen or p.comments < LOW_SAMPLE_N:
+            continue
+        seen.add((p.group_key, p.aspect))
+        baseline = before if p.against == "previous" else "旅程其他环节"
+        q = q_value(p.q_value)
+        quote = f"顾客原话如“{p.examples[0]}”，" if p.examples else ""
+        out.append(
+            f"{p.group_label}环节「{p.aspect_name}」负面占比 {share(p.negative_share)}"
+            f"（{baseline} {share(p.baseline_share)}，q{'' if q.startswith('<') else '='}{q}）："
+            f"{quote}{p.comments} 条评论提及，请{_owners(journey, p.group_key)}针对性改进。"
+        )
+        if len(out) == MAX_ASPECT_ACTIONS:
+            break
+    return out
 
-    Empty until the aspects API lands; it is called where its lines belong in the list (after
-    the significant stage changes and gaps, before target misses and improvements).
-    """
-    return []
+
+def aspect_examples_once(groups: list[AspectGroup], pain: list[PainPoints]) -> list[AspectGroup]:
+    """Aspects per stage, each example clause quoted once in the review (pain points first)."""
+    seen = {e for g in pain for t in g.terms for e in t.examples}
+    out = []
+    for group in groups:
+        rows = []
+        for row in group.aspects:
+            examples = [e for e in row.examples if e.text not in seen]
+            seen.update(e.text for e in examples)
+            rows.append(row.model_copy(update={"examples": examples}))
+        out.append(group.model_copy(update={"aspects": rows}))
+    return out
 
 
 def improvement_actions(nps: NPSSection, csat: CSATSection) -> list[str]:

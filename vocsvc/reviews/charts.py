@@ -39,6 +39,11 @@ class TrendLine:
     low_sample: Sequence[bool]
 
 
+# A CJK font's glyph box reaches about 1.16 em above the baseline and 0.29 em below (Noto Sans
+# CJK's ascent and descent), more than the em itself: label boxes are that tall.
+ASCENT, DESCENT = 1.16, 0.29
+
+
 def text_width(text: str, size: float = FONT) -> float:
     """Estimated rendered width: CJK and full-width characters one em, others 0.6 em."""
     return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
@@ -65,10 +70,10 @@ def place_labels(
     far = [(sx * 14, sy * step) for step in range(24, 240, 12) for sy in (-1, 1) for sx in (1, -1)]
     for i in sorted(range(len(anchors)), key=lambda i: (anchors[i][1], anchors[i][0])):
         x, y, text = anchors[i]
-        width, height = text_width(text, size), size * 1.25
+        width, height = text_width(text, size), size * (ASCENT + DESCENT)
 
         def box_at(left: float, baseline: float) -> Box:
-            return (left, baseline - size, left + width, baseline - size + height)  # noqa: B023
+            return (left, baseline - ASCENT * size, left + width, baseline + DESCENT * size)  # noqa: B023
 
         def free(box: Box) -> bool:
             inside = area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1]
@@ -82,7 +87,7 @@ def place_labels(
                 break
         if found is None:  # a crowded plot: the first free row from the bottom, with a leader
             baseline = area[3] - 2
-            while baseline - size > area[1] and not free(box_at(area[0] + 2, baseline)):
+            while baseline - ASCENT * size > area[1] and not free(box_at(area[0] + 2, baseline)):
                 baseline -= height
             found = (area[0] + 2, baseline, True)
         taken.append(box_at(found[0], found[1]))
@@ -134,7 +139,8 @@ def ipa_svg(
             )
             width = text_width(quadrant.label)
             left = corner_x - width if quadrant.performing else corner_x
-            reserved.append((left - 2, corner_y - FONT - 2, left + width + 2, corner_y + 4))
+            reserved.append((left - 2, corner_y - ASCENT * FONT - 2, left + width + 2,
+                             corner_y + DESCENT * FONT + 2))  # fmt: skip
     anchors = [(_x(p.performance), _y(p.importance), p.label) for p in points]
     area: Box = (PAD + 2, PAD + 2, WIDTH - PAD - 2, HEIGHT - PAD - 2)
     # The quadrant names keep their corners; point labels are placed around them.

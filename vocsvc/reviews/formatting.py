@@ -56,6 +56,21 @@ def share(value: float | None) -> str:
     return f"{value * 100:.0f}%"
 
 
+def share_interval(low: float | None, high: float | None) -> str:
+    """A share's 95% interval in whole percentages: [31%, 45%]."""
+    if low is None or high is None or _missing(low) or _missing(high):
+        return MISSING
+    return f"[{share(low)}, {share(high)}]"
+
+
+def points(value: float | None) -> str:
+    """A change of a share in signed whole percentage points: +14 个百分点."""
+    if value is None or _missing(value):
+        return MISSING
+    text = f"{value * 100:+.0f}"
+    return f"{'±0' if text[1:] == '0' else text} 个百分点"
+
+
 def rating(value: float | None) -> str:
     """A 1–5 rating (gap analysis, staff ratings): two decimals, as CSAT."""
     return score(value, "csat")

@@ -10,7 +10,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vocsvc.analytics.schemas import FAMILY_RULE, CSATRow, NPSRow, Overview, PeriodOut
+from vocsvc.analytics.schemas import (
+    FAMILY_RULE,
+    CSATRow,
+    NPSRow,
+    Overview,
+    PeriodOut,
+    StageRankingOut,
+)
+from vocsvc.aspects.schemas import AspectGroup
 from vocsvc.cases.schemas import CaseStats
 from vocsvc.gaps.schemas import GapsReport
 from vocsvc.topics.schemas import TermOut
@@ -93,6 +101,10 @@ class ReviewContent(BaseModel):
     trends: list[TrendChart] = []
     touchpoints: list[TouchpointLine] = []
     cases: CaseStats | None = None
+    # Added when aspects (issue 17) joined: the dashboard's weakest-stage ranking (overview's
+    # weakest_stage follows it) and aspects per stage, each example once in the review.
+    ranking: StageRankingOut | None = None
+    aspects: list[AspectGroup] = []
 
 
 class ReviewOut(ReviewContent):

@@ -20,11 +20,19 @@ export const h = (tag, attrs, ...kids) => build(document.createElement(tag), att
 /** An SVG element. */
 export const s = (tag, attrs, ...kids) => build(document.createElementNS(SVG_NS, tag), attrs, kids);
 
+// Whole numbers as Python's format rounds them (ties to even on the exact double), so a share
+// reads the same here as in the quarterly review (vocsvc/reviews/formatting.py).
+const whole = (x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x));
+
 export const fmt = {
   nps: (v) => (v == null ? "–" : (v > 0 ? "+" : "") + Math.round(v)),
   num: (v, d = 2) => (v == null ? "–" : Number(v).toFixed(d)),
   ci: (lo, hi, f) => (lo == null || hi == null ? "" : `[${f(lo)}, ${f(hi)}]`),
-  pct: (v) => (v == null ? "–" : `${Math.round(v * 100)}%`),
+  pct: (v) => (v == null ? "–" : `${whole(v * 100)}%`),
+  // As the review prints them (vocsvc/reviews/formatting.py): q to three decimals, <0.001
+  // below; a share's change in signed whole percentage points.
+  q: (v) => (v == null ? "–" : v < 0.001 ? "<0.001" : v.toFixed(3)),
+  points: (v) => (v == null ? "–" : whole(v * 100) === 0 ? "±0 个百分点" : `${v > 0 ? "+" : ""}${whole(v * 100)} 个百分点`),
 };
 
 /** A placeholder paragraph for "no data" and "not available" states. */

@@ -1,5 +1,6 @@
 // The dashboard shell: journey and period selectors, tabs (kept in the URL hash), view loading.
 import { get } from "./api.js";
+import { renderAspects } from "./aspects.js";
 import { h } from "./dom.js";
 import { renderFollowup } from "./followup.js";
 import { renderGaps } from "./gaps.js";
@@ -9,7 +10,7 @@ import { renderResponses } from "./responses.js";
 import { renderTopics } from "./topics.js";
 import { renderTrend } from "./trend.js";
 
-const VIEWS = { map: renderMap, trend: renderTrend, gaps: renderGaps, topics: renderTopics, responses: renderResponses, followup: renderFollowup };
+const VIEWS = { map: renderMap, trend: renderTrend, gaps: renderGaps, topics: renderTopics, aspects: renderAspects, responses: renderResponses, followup: renderFollowup };
 const status = document.getElementById("status");
 const journeySelect = document.getElementById("journey");
 const periodSelect = document.getElementById("period");

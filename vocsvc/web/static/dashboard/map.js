@@ -51,7 +51,7 @@ function scoreText(r) {
 }
 
 /** The ranking: who is weakest, whether it can be told apart, and every stage in order. */
-function rankingSummary(ranking, names, filters) {
+function rankingSummary(ranking, names, filters, aspectEvidence) {
   if (!ranking || !ranking.stages?.length) return null;
   const label = (key) => names[key] || key;
   const weakest = ranking.weakest || [];
@@ -60,6 +60,7 @@ function rankingSummary(ranking, names, filters) {
       : `无法区分最弱阶段：${weakest.map(label).join("、")} 的得分区间重叠，差别可能只是抽样误差。`;
   return h("div", { class: "ranking" },
     h("p", { class: `weakest${ranking.distinguishable ? "" : " tie"}`, text: headline }),
+    aspectEvidence === "rebuilding" ? h("p", { class: "muted", "data-note": "aspects-rebuilding", text: "评论方面数据正在重建，本次排序暂未计入各方面的好评率。" }) : null,
     h("details", {}, h("summary", { text: "各阶段排序（从弱到强）与规则" }),
       h("ol", { class: "rank-list" }, ranking.stages.map((r) => h("li", { "data-stage": r.key, "data-verdict": r.verdict },
         h("a", { href: evidenceHref({ ...filters, stage: r.key }) }, h("b", { text: r.label })), " ", scoreText(r) || "无数据", VERDICTS[r.verdict] ? ` · ${VERDICTS[r.verdict]}` : ""))),
@@ -86,7 +87,7 @@ export async function renderMap(panel, { journey, period, bands, palette }) {
   panel.querySelector("#map-legend").replaceChildren(h("div", {},
     h("ul", { class: "bands" }, [...bands.map((b) => [b.key, b.description]), ...OTHER_SWATCHES].map(([cls, text]) =>
       h("li", {}, h("span", { class: `swatch ${cls}`, "aria-hidden": "true" }), text))),
-    rankingSummary(overview.ranking, names, filters)));
+    rankingSummary(overview.ranking, names, filters, overview.aspect_evidence)));
   panel.querySelector("#map").replaceChildren(
     ...journey.stages.map((stage) => {
       const st = stageRows[stage.key];

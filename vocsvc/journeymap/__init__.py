@@ -1,0 +1,1 @@
+"""The journey map: analytics' weakest-stage ranking fed with the aspects' evidence."""
