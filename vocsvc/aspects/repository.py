@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from vocsvc.models import ResponseDailyAspect, ResponseDailyStats
-from vocsvc.rollups.repository import Days, best_examples, group_column, within_days
+from vocsvc.models import ResponseDailyAspect
+from vocsvc.rollups.repository import (
+    DailyCommentReads,
+    Days,
+    best_examples,
+    group_column,
+    within_days,
+)
 
 # {(group id, aspect, polarity): comments}; polarity `any` counts each comment once
 AspectCounts = dict[tuple[int, str, str], int]
 
 
-class AspectRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AspectRepository(DailyCommentReads):
     def counts(self, journey_id: int, by: str, days: Days) -> AspectCounts:
         """Comments mentioning each aspect, per group and clause polarity, over the days."""
         a = ResponseDailyAspect
@@ -28,17 +30,6 @@ class AspectRepository:
             .group_by(group, a.aspect, a.polarity)
         )
         return {(int(g), str(k), str(p)): int(n) for g, k, p, n in self.session.execute(stmt)}
-
-    def comment_counts(self, journey_id: int, by: str, days: Days) -> dict[int, int]:
-        """{group id: comments with a reading} over the days."""
-        s = ResponseDailyStats
-        group = group_column(s, by)
-        stmt = (
-            select(group, func.sum(s.comments))
-            .where(*within_days(s, journey_id, days))
-            .group_by(group)
-        )
-        return {int(g): int(n or 0) for g, n in self.session.execute(stmt)}
 
     def examples(
         self,

@@ -451,6 +451,24 @@ def group_column(table: Any, by: str) -> Any:
     return table.stage_id if by == "stage" else table.touchpoint_id
 
 
+class DailyCommentReads:
+    """Reads of the daily rollups that topics and aspects share."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def comment_counts(self, journey_id: int, by: str, days: Days) -> dict[int, int]:
+        """{group id: comments with a reading} over the days."""
+        s = ResponseDailyStats
+        group = group_column(s, by)
+        stmt = (
+            select(group, func.sum(s.comments))
+            .where(*within_days(s, journey_id, days))
+            .group_by(group)
+        )
+        return {int(g): int(n or 0) for g, n in self.session.execute(stmt)}
+
+
 def best_examples(
     table: Any, group: Any, item: Any, where: list[ColumnElement[bool]], per: int
 ) -> Select[Any]:

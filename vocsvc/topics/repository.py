@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from vocsvc.models import ResponseDailyStats, ResponseDailyTerm
-from vocsvc.rollups.repository import Days, best_examples, group_column, within_days
+from vocsvc.models import ResponseDailyTerm
+from vocsvc.rollups.repository import (
+    DailyCommentReads,
+    Days,
+    best_examples,
+    group_column,
+    within_days,
+)
 
 
-class TermRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class TermRepository(DailyCommentReads):
     def term_counts(
         self, journey_id: int, by: str, polarity: str, days: Days
     ) -> dict[tuple[int, str], int]:
@@ -27,17 +29,6 @@ class TermRepository:
             .group_by(group, t.term)
         )
         return {(int(g), str(term)): int(n) for g, term, n in self.session.execute(stmt)}
-
-    def comment_counts(self, journey_id: int, by: str, days: Days) -> dict[int, int]:
-        """{group id: comments with a reading} over the days."""
-        s = ResponseDailyStats
-        group = group_column(s, by)
-        stmt = (
-            select(group, func.sum(s.comments))
-            .where(*within_days(s, journey_id, days))
-            .group_by(group)
-        )
-        return {int(g): int(n or 0) for g, n in self.session.execute(stmt)}
 
     def examples(
         self, journey_id: int, by: str, polarity: str, days: Days, terms: Collection[str], per: int
