@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vocsvc.text.analysis import (
@@ -271,3 +273,24 @@ def test_the_pure_core_imports_no_web_or_database_code() -> None:
                 )
                 for module in modules:
                     assert not module.startswith(forbidden), (name, module)
+
+
+def test_a_clause_mentions_only_aspects_close_to_its_likeliest(analyzer: TextAnalyzer) -> None:
+    p = np.zeros((2, len(ASPECT_KEYS)))
+    attitude, price = ASPECT_KEYS.index("service_attitude"), ASPECT_KEYS.index("price")
+    p[0, attitude], p[0, price] = 0.9, 0.3  # 前台服务特别好，还帮我免费升级了房型 (one clause)
+    p[1, price] = 0.6
+    loose = replace(analyzer.thresholds, aspect=0.25, aspect_clause=0.25, aspect_ratio=0.0)
+    strict = replace(loose, aspect_ratio=0.5)
+    original = analyzer.thresholds
+    try:
+        analyzer.thresholds = loose
+        assert analyzer._aspects(p, [True, True]) == [
+            ("service_attitude", "price"),
+            ("price",),
+        ]
+        analyzer.thresholds = strict  # 0.3 < 0.5 x 0.9: the first clause is about attitude only
+        assert analyzer._aspects(p, [True, True]) == [("service_attitude",), ("price",)]
+        assert analyzer._aspects(p, [False, True]) == [(), ("price",)]
+    finally:
+        analyzer.thresholds = original

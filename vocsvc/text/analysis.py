@@ -87,6 +87,9 @@ class Thresholds:
     # A text is neutral when logit P(neutral) - polar_margin * |logit P(positive | polar)| reaches
     # logit(neutral): a confident polarity (非常满意) needs more neutrality evidence.
     polar_margin: float = 0.0
+    # A clause mentions an aspect only when its probability is at least this share of the
+    # clause's most likely aspect: 前台小姐姐服务特别好 is about attitude, not also about price.
+    aspect_ratio: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -291,7 +294,8 @@ class TextAnalyzer:
         """Aspect keys per clause of one comment from the clauses' aspect probabilities `p`.
 
         An aspect is in the comment when its best clause reaches `thresholds.aspect`; it is then
-        mentioned by that clause and by every other clause that reaches `thresholds.aspect_clause`.
+        mentioned by that clause and by every other clause that reaches `thresholds.aspect_clause`,
+        in both cases if it reaches `thresholds.aspect_ratio` of the clause's likeliest aspect.
         Clauses that are not opinions (questions, suggestions) mention nothing.
         """
         t = self.thresholds
@@ -300,9 +304,14 @@ class TextAnalyzer:
         if not p.size:
             return []
         best = p.argmax(axis=0)
+        close = p >= t.aspect_ratio * p.max(axis=1, keepdims=True)
         for k in np.flatnonzero(p.max(axis=0) >= t.aspect):
             for j in np.flatnonzero(
-                (p[:, k] >= min(t.aspect, t.aspect_clause)) | (best[k] == np.arange(len(eligible)))
+                (
+                    (p[:, k] >= min(t.aspect, t.aspect_clause))
+                    | (best[k] == np.arange(len(eligible)))
+                )
+                & close[:, k]
             ):
                 keys[j].append(ASPECT_KEYS[k])
         return [tuple(sorted(k, key=ASPECT_KEYS.index)) for k in keys]

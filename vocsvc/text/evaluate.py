@@ -118,10 +118,14 @@ def tune_thresholds(analyzer: TextAnalyzer, dev: Sequence[CxRecord]) -> None:
             best = (score, t)
     start = best[1]
     best = (-1.0, start)
-    for t_asp, t_clause in itertools.product(
-        np.arange(0.05, 0.51, 0.05), (0.1, 0.2, 0.3, 0.5, 0.8)
+    # aspect_ratio stops at 0.2: a clause can be about two aspects (a refund that came the same
+    # day is after-sales and speed), and higher ratios dropped such second aspects.
+    for t_asp, t_clause, ratio in itertools.product(
+        np.arange(0.05, 0.51, 0.05), (0.1, 0.2, 0.3, 0.5, 0.8), (0.0, 0.1, 0.2)
     ):
-        analyzer.thresholds = replace(start, aspect=float(t_asp), aspect_clause=t_clause)
+        analyzer.thresholds = replace(
+            start, aspect=float(t_asp), aspect_clause=t_clause, aspect_ratio=ratio
+        )
         score = evaluate_cx(analyzer, dev).pairs.f1
         if score > best[0]:
             best = (score, analyzer.thresholds)
