@@ -34,7 +34,22 @@ def one(analyzer: TextAnalyzer, text: str) -> TextAnalysis:
 def test_model_file_is_small_and_cached_per_process() -> None:
     assert DEFAULT_ANALYZER_PATH.stat().st_size <= 10_000_000
     assert get_analyzer() is get_analyzer(DEFAULT_ANALYZER_PATH)
-    assert get_analyzer().version == "sentiment-zh-v2"
+    assert get_analyzer().version.startswith("sentiment-zh-v2+")
+
+
+def test_a_retrained_model_has_another_version_under_the_same_name(tmp_path: Path) -> None:
+    """Stored comments read by older weights must look out of date to `text rescore`."""
+    shipped = get_analyzer()
+    copy, retrained = tmp_path / "copy.npz", tmp_path / "retrained.npz"
+    shipped.save(copy)
+    again = TextAnalyzer.load(copy)
+    assert again.version.partition("+")[0] == "sentiment-zh-v2"  # no digest piled on a digest
+    again.pol_b += 0.5
+    again.save(retrained)
+    changed = TextAnalyzer.load(retrained)
+    assert changed.version.partition("+")[0] == "sentiment-zh-v2"
+    assert changed.version != again.version
+    assert TextAnalyzer.load(copy).version == again.version  # the same file, the same version
 
 
 @pytest.mark.parametrize(

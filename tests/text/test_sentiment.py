@@ -140,7 +140,8 @@ def test_own_backend_is_the_v2_analyser_three_classes_and_p_positive() -> None:
     assert [s.label for s in scores] == [a.label for a in analyses]
     assert [s.probability for s in scores] == [a.p_positive for a in analyses]
     assert [s.label for s in scores] == ["positive", "neutral", "neutral", "negative"]
-    assert {s.model_version for s in scores} == {"sentiment-zh-v2"}
+    assert {s.model_version for s in scores} == {get_analyzer().version}
+    assert get_analyzer().version.startswith("sentiment-zh-v2+")
     probs = get_backend("own").predict_proba(texts)
     assert probs.tolist() == [s.probability for s in scores]
 

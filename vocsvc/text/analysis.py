@@ -9,6 +9,7 @@ comment and each of its clauses are scored in one batch; inference is numpy only
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -226,7 +227,12 @@ class TextAnalyzer:
 
     @classmethod
     def load(cls, path: Path) -> TextAnalyzer:
-        """Read a model written by save()."""
+        """Read a model written by save(); its version is its name and a digest of the file.
+
+        A retrained model keeps its name (sentiment-zh-v2), so the name alone would leave stored
+        comments read by older weights looking current to `text rescore` and the rollups.
+        """
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         with np.load(path, allow_pickle=False) as z:
             return cls(
                 config=FeatureConfig(**json.loads(str(z["config"]))),
@@ -235,7 +241,7 @@ class TextAnalyzer:
                 neutral=(z["neu_w"], float(z["neu_b"])),
                 aspect_weights=z["asp_w"],
                 aspect_bias=z["asp_b"],
-                version=str(z["version"]),
+                version=f"{model_name(str(z['version']))}+{digest}",
                 thresholds=Thresholds(**json.loads(str(z["thresholds"]))),
             )
 
@@ -247,7 +253,7 @@ class TextAnalyzer:
                 f,
                 config=np.str_(json.dumps(self.config.to_dict(), sort_keys=True)),
                 aspect_config=np.str_(json.dumps(self.aspect_config.to_dict(), sort_keys=True)),
-                version=np.str_(self.version),
+                version=np.str_(model_name(self.version)),
                 thresholds=np.str_(json.dumps(asdict(self.thresholds), sort_keys=True)),
                 pol_w=self.pol_w.astype(np.float16),
                 pol_b=np.float64(self.pol_b),
@@ -366,6 +372,11 @@ class TextAnalyzer:
 
 _analyzers: dict[Path, TextAnalyzer] = {}
 _analyzers_lock = threading.Lock()
+
+
+def model_name(version: str) -> str:
+    """A model version without the digest `TextAnalyzer.load` adds (sentiment-zh-v2)."""
+    return version.partition("+")[0]
 
 
 def get_analyzer(path: Path | None = None) -> TextAnalyzer:
