@@ -43,6 +43,7 @@ from vocsvc.installation.service import rollup_timezone
 from vocsvc.periods import (
     Period,
     in_progress,
+    invalid_period,
     last_complete_quarter,
     period_of,
     periods_ending,
@@ -92,7 +93,8 @@ def trend(
     tz = until.tzinfo
     last = period_of(until, interval, tz)  # type: ignore[arg-type]
     # One extra period: the first point's change needs it.
-    series_periods = periods_ending(last, periods + 1)
+    with invalid_period("until"):  # the series must not reach back past year 1
+        series_periods = periods_ending(last, periods + 1)
     windows = [(p.start, p.end) for p in series_periods]
     spec = METRICS[metric]
     repo = AnalyticsRepository(session)
