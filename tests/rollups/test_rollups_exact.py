@@ -16,9 +16,12 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from vocsvc.analytics.repository import AnalyticsRepository
+from vocsvc.analytics.service import load_paired_counts
 from vocsvc.config import get_settings
 from vocsvc.ingest.erase import delete_responses, erase_respondent
 from vocsvc.ingest.pipeline import import_bulk
+from vocsvc.installation.service import record_rollup_state
 from vocsvc.journeys.repository import JourneyRepository
 from vocsvc.models import (
     Response,
@@ -28,8 +31,10 @@ from vocsvc.models import (
     ResponseDailyStats,
     ResponseDailyTerm,
 )
+from vocsvc.periods import parse_period
 from vocsvc.responses.schemas import ImportedResponseIn
 from vocsvc.rollups import service as rollup
+from vocsvc.rollups.repository import PAIRED_METRIC, paired_value
 from vocsvc.sentiment.service import read_comments, rescore
 from vocsvc.text.keywords import clause_terms
 
@@ -113,6 +118,9 @@ def recount(session: Session) -> dict[str, dict[tuple[Any, ...], Any]]:
             if metric in ("nps", "csat"):
                 dims[(a.journey_id, metric, day, "segment", a.segment or "", value)] += 1
                 dims[(a.journey_id, metric, day, "channel", a.channel or "", value)] += 1
+        if a.csat is not None and a.nps is not None:  # the gap analysis's CSAT x NPS pairs
+            pair = paired_value(a.csat, a.nps)
+            scores[(a.journey_id, PAIRED_METRIC, day, a.stage_id, a.touchpoint_id, pair)] += 1
         s = stats[place]
         s[0] += 1
         if a.sentiment is None:
@@ -224,3 +232,32 @@ def test_deletions_leave_nothing_behind(session: Session, retail: str) -> None:
     delete_responses(session, ids)
     assert_exact(session)
     assert stored(session)["terms"] == {}
+
+
+def test_the_gap_analysis_reads_its_pairs_from_the_rollup(
+    session: Session, retail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_bulk(session, rows(300, 5))
+    session.flush()
+    journey = JourneyRepository(session).get_by_key("retail")
+    assert journey is not None
+    period = parse_period("2026Q2", get_settings().tz)
+    repo = AnalyticsRepository(session)
+    window = (period.start, period.end)
+    scanned = repo.paired_counts(journey.id, window, "csat", "nps")
+    assert sum(sum(c.values()) for c in scanned.values()) > 100  # the quarter has pairs
+
+    def scan(*_: object) -> None:
+        raise AssertionError("the answers were scanned")
+
+    monkeypatch.setattr(AnalyticsRepository, "paired_counts", scan)
+    assert load_paired_counts(repo, journey.id, window) == scanned
+
+
+def test_rollups_counted_before_the_pairs_are_rebuilt_once(session: Session, retail: str) -> None:
+    import_bulk(session, rows(60, 6))
+    tz = get_settings().tz
+    record_rollup_state(session, f"{tz.key}|m")  # as layout 1, without the pairs, recorded it
+    assert rollup.ensure_rollup(session, tz, "m") == 60
+    assert rollup.ensure_rollup(session, tz, "m") is None
+    assert_exact(session)

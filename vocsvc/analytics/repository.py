@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import Response, ResponseDailyCount, ResponseDailyDimension, ResponseDailyStats
+from vocsvc.rollups.repository import PAIRED_METRIC, paired_scores
 
 GroupBy = Literal["stage", "touchpoint", "segment", "channel", "journey"]
 ScoreMetric = Literal["nps", "csat", "ces", "importance"]
@@ -209,6 +210,27 @@ class AnalyticsRepository:
         out: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
         for touchpoint_id, x, y, count in self.session.execute(stmt):
             out[int(touchpoint_id)][(int(x), int(y))] = int(count)
+        return out
+
+    def paired_counts_from_rollup(
+        self, journey_id: int, days: tuple[date, date]
+    ) -> dict[int, dict[tuple[int, int], int]]:
+        """The (csat, nps) pairs of paired_counts, from the daily rollup (whole local days)."""
+        c = ResponseDailyCount
+        stmt = (
+            select(c.touchpoint_id, c.value, func.sum(c.count))
+            .where(
+                c.journey_id == journey_id,
+                c.metric == PAIRED_METRIC,
+                c.day >= days[0],
+                c.day < days[1],
+            )
+            .group_by(c.touchpoint_id, c.value)
+        )
+        out: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+        for touchpoint_id, value, count in self.session.execute(stmt):
+            if count:
+                out[int(touchpoint_id)][paired_scores(int(value))] = int(count)
         return out
 
     def answers_per_window(self, journey_id: int, windows: Sequence[Window]) -> list[int]:

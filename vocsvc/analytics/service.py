@@ -244,6 +244,16 @@ def load_score_counts(
     return load
 
 
+def load_paired_counts(
+    repo: AnalyticsRepository, journey_id: int, window: Window
+) -> dict[int, dict[tuple[int, int], int]]:
+    """Per touchpoint, answers per (csat, nps) pair: from the rollup when it can answer exactly."""
+    days = rollup_days(repo.session, [window])
+    if days is None:
+        return repo.paired_counts(journey_id, window, "csat", "nps")
+    return repo.paired_counts_from_rollup(journey_id, days[0])
+
+
 def load_sentiment_sums(
     repo: AnalyticsRepository, journey_id: int, by: GroupBy, windows: Sequence[Window]
 ) -> Loaded:

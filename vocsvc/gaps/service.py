@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import JourneyView
 from vocsvc.analytics.repository import AnalyticsRepository
-from vocsvc.analytics.service import load_score_counts
+from vocsvc.analytics.service import load_paired_counts, load_score_counts
 from vocsvc.assessments.repository import AssessmentRepository
 from vocsvc.gaps.analysis import GapAnalysis, TouchpointRatings, analyse_gaps
 from vocsvc.gaps.schemas import GapRow, GapsReport
@@ -33,7 +33,7 @@ def compute_gaps(session: Session, journey: JourneyView, period: Period) -> GapA
     importance = load_score_counts("importance")(repo, journey.id, "touchpoint", window)
     csat = load_score_counts("csat")(repo, journey.id, "touchpoint", window)
     internal = AssessmentRepository(session).sums(journey.id, period.label)
-    pairs = repo.paired_counts(journey.id, window[0], "csat", "nps")
+    pairs = load_paired_counts(repo, journey.id, window[0])
     ratings = []
     for position, group in enumerate(journey.touchpoints):
         tp_id = group.db_key

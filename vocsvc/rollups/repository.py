@@ -36,6 +36,22 @@ AspectKey = tuple[int, date, int, int, str, str]  # ... aspect, polarity
 
 DIMENSIONS = ("segment", "channel")
 DIMENSION_METRICS = ("nps", "csat")
+# The gap analysis's derived importance needs CSAT against likelihood to recommend, jointly, per
+# touchpoint: those pairs share the score rollup under one more metric whose value holds both.
+PAIRED_METRIC = "csat_nps"
+PAIRED_FIELDS = ("csat", "nps")
+_PAIR_BASE = 100  # above every score value (NPS is 0-10)
+
+
+def paired_value(first: int, second: int) -> int:
+    return first * _PAIR_BASE + second
+
+
+def paired_scores(value: int) -> tuple[int, int]:
+    first, second = divmod(value, _PAIR_BASE)
+    return first, second
+
+
 STATS_FIELDS = ("answers", "comments", "n", "total", "total_sq", "negatives", "mixed", "no_opinion")
 NEVER = (1 << 62) - 1  # the example rank of no example
 

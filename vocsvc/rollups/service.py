@@ -29,12 +29,15 @@ from vocsvc.responses.records import SCORE_FIELDS, StoredResponse
 from vocsvc.rollups.repository import (
     DIMENSION_METRICS,
     DIMENSIONS,
+    PAIRED_FIELDS,
+    PAIRED_METRIC,
     STATS_FIELDS,
     AnswerFacts,
     DayKey,
     Delta,
     Example,
     RollupRepository,
+    paired_value,
 )
 from vocsvc.text.keywords import example_fit
 
@@ -43,6 +46,10 @@ ANY_POLARITY = "any"  # an aspect row counting comments that mention it in any c
 # whichever order its answers came in.
 _ID_SPAN = 1 << 40
 _K = TypeVar("_K", bound=tuple[object, ...])
+_PAIRED_AT = tuple(SCORE_FIELDS.index(m) for m in PAIRED_FIELDS)
+# Part of the recorded rollup state: a database counted before the rollups held what this code
+# reads (the CSAT x NPS pairs came with layout 2) is rebuilt once at start-up, like a zone change.
+ROLLUP_LAYOUT = "2"
 
 
 def example_rank(clause: str, response_id: int) -> int:
@@ -113,6 +120,10 @@ def _count_scores(delta: Delta, f: AnswerFacts, day: date, sign: int) -> None:
         if metric in DIMENSION_METRICS:
             for dimension, label in zip(DIMENSIONS, (f.segment, f.channel), strict=True):
                 delta.dimensions[(f.journey_id, metric, day, dimension, label or "", value)] += sign
+    first, second = (f.scores[i] for i in _PAIRED_AT)
+    if first is not None and second is not None:
+        pair = paired_value(first, second)
+        delta.scores[(f.journey_id, PAIRED_METRIC, day, f.stage_id, f.touchpoint_id, pair)] += sign
 
 
 def _stats_of(f: AnswerFacts) -> tuple[float, ...]:
@@ -164,7 +175,7 @@ def ensure_rollup(session: Session, tz: ZoneInfo, model_version: str = "") -> in
 
 
 def _state(tz: ZoneInfo, model_version: str) -> str:
-    return f"{tz.key}|{model_version}"
+    return f"{tz.key}|{model_version}|{ROLLUP_LAYOUT}"
 
 
 def facts_of(session: Session, ids: Collection[int]) -> list[AnswerFacts]:

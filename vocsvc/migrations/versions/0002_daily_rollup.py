@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Filled from existing responses by `vocsvc db upgrade` / start-up (analytics.rollup.ensure_rollup):
+    # Filled from existing responses by `vocsvc db upgrade` / start-up (rollups.service.ensure_rollup):
     # local days depend on VOCSVC_TIMEZONE, which plain SQL cannot apply on SQLite.
     op.create_table(
         "response_daily_counts",

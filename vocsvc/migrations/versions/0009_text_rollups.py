@@ -40,7 +40,7 @@ def _day_key(table: str) -> list[Any]:
 
 
 def upgrade() -> None:
-    # Filled from the stored answers by `vocsvc db upgrade` / start-up (ingest.rollup.ensure_rollup):
+    # Filled from the stored answers by `vocsvc db upgrade` / start-up (rollups.service.ensure_rollup):
     # the rollup state recorded in instance_secrets is unset until then.
     op.create_table(
         "response_terms",
