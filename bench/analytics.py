@@ -1,7 +1,7 @@
 """Time every common read over answers with comments, at several sizes, on SQLite and PostgreSQL.
 
     nice -n 10 .venv/bin/python bench/analytics.py [--rows 100000,1000000] [--repeats 10]
-        [--db sqlite|postgresql|both] [--pg URL]
+        [--db sqlite|postgresql|both] [--pg URL] [--keep DIR] [--reuse]
 
 For each database and size it loads synthetic answers straight into the tables (the reads are
 what is measured): 60% carry a comment drawn from a pool of generated CX comments (phrases of
@@ -12,7 +12,10 @@ it rebuilds every rollup (timed) and times, for 2026Q3 against 2026Q2: NPS by st
 baseline), /topics, /aspects, /sentiment by stage, /overview, NPS by segment and by channel, and
 the quarterly review: cold (first call after the engine's connections and the process caches
 are dropped) and warm (median of --repeats calls), each printed as a ratio to NPS by stage from
-the same database and run. With two sizes, the growth of each warm read between them.
+the same database and run. Every size has a database of its own (PostgreSQL: `<name>_<rows>`
+beside --pg's; SQLite: files in --keep or a temporary folder), and the warm calls alternate
+between the sizes, so the growth of each warm read between them is measured side by side, not at
+two moments of a shared machine's load. --reuse skips loading a size whose database holds it.
 Targets: warm at most 20x NPS by stage (the review 40x); growth at most 2.5x.
 """
 
@@ -30,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from vocsvc.analytics.readmodel import journey_view
@@ -48,11 +51,11 @@ from vocsvc.periods import parse_period
 from vocsvc.process_cache import forget_all
 from vocsvc.responses.agreement import text_and_scores_disagree
 from vocsvc.reviews.builder import build_review
-from vocsvc.rollups.service import rebuild
+from vocsvc.rollups.service import ensure_rollup, rebuild
 from vocsvc.sentiment.service import Reading, read_comments
 from vocsvc.topics.service import topics
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test_rollups"
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test_bench"
 COMMENT_SHARE = 0.6
 POOL_PER_TOUCHPOINT = 150
 SEGMENTS = ["会员", "新客", "企业客户", "老客", None]
@@ -226,31 +229,54 @@ READS: list[tuple[str, Callable[[Session, Any, Any], Any]]] = [
 ]
 
 
-def time_reads(url: str, repeats: int) -> dict[str, tuple[float, float]]:
-    """{read: (cold ms, warm median ms)}."""
+def time_reads(urls: dict[int, str], repeats: int) -> dict[int, dict[str, tuple[float, float]]]:
+    """{rows: {read: (cold ms, warm median ms)}}, the sizes' databases timed in turns.
+
+    The machine is shared: timing one size after the other measures the load of the moment as
+    much as the size. So every read is timed cold on each database, then its warm calls
+    alternate between the databases, and growth compares calls made side by side.
+    """
     period = parse_period("2026Q3", get_settings().tz)
-    out = {}
+    out: dict[int, dict[str, tuple[float, float]]] = {rows: {} for rows in urls}
     for name, read in READS:
-        engine = build_engine(url)  # cold: new connections, no process copies
-        forget_all()
-        timings = []
-        with Session(engine) as session:
-            began = time.perf_counter()
-            read(session, journey_view(session, "retail"), period)
-            timings.append((time.perf_counter() - began) * 1000)
-        with Session(engine) as session:
-            journey = journey_view(session, "retail")
-            for _ in range(repeats):
+        engines = {rows: build_engine(url) for rows, url in urls.items()}
+        cold: dict[int, float] = {}
+        warm: dict[int, list[float]] = {rows: [] for rows in urls}
+        for rows, engine in engines.items():  # cold: new connections, no process copies
+            forget_all()
+            with Session(engine) as session:
                 began = time.perf_counter()
-                read(session, journey, period)
-                timings.append((time.perf_counter() - began) * 1000)
-        engine.dispose()
-        out[name] = (timings[0], statistics.median(timings[1:]))
+                read(session, journey_view(session, "retail"), period)
+                cold[rows] = (time.perf_counter() - began) * 1000
+        sessions = {rows: Session(engine) for rows, engine in engines.items()}
+        try:
+            journeys = {rows: journey_view(s, "retail") for rows, s in sessions.items()}
+            for _ in range(repeats):
+                for rows, session in sessions.items():
+                    began = time.perf_counter()
+                    read(session, journeys[rows], period)
+                    warm[rows].append((time.perf_counter() - began) * 1000)
+        finally:
+            for session in sessions.values():
+                session.close()
+            for engine in engines.values():
+                engine.dispose()
+        for rows in urls:
+            out[rows][name] = (cold[rows], statistics.median(warm[rows]))
     return out
 
 
-def run(name: str, url: str, rows: int, repeats: int) -> dict[str, tuple[float, float]]:
+def prepare(name: str, url: str, rows: int, reuse: bool) -> None:
+    """Load `rows` answers into a new schema at `url` and rebuild every rollup (timed), unless
+    `reuse` and the database already holds them with its rollups counted."""
     engine = build_engine(url)
+    if reuse and _holds(engine, rows):
+        with Session(engine) as session, session.begin():  # rebuilt if counted by older code
+            recounted = ensure_rollup(session, get_settings().tz)
+        print(f"\n{name} rows={rows:,}: reusing the database an earlier run loaded"
+              + (" (rollups rebuilt)" if recounted is not None else ""))  # fmt: skip
+        engine.dispose()
+        return
     if url.startswith("postgresql"):
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -268,27 +294,55 @@ def run(name: str, url: str, rows: int, repeats: int) -> dict[str, tuple[float, 
         conn.commit()
         sizes = {
             t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
-            for t in (
-                "response_daily_stats",
-                "response_daily_terms",
-                "response_daily_aspects",
-                "response_daily_dimensions",
-                "response_daily_counts",
-            )
+            for t in ROLLUP_TABLES
         }
     engine.dispose()
     print(f"\n{name} rows={rows:,}: loaded in {loaded:.1f}s ({n_terms:,} term and {n_aspects:,} "
           f"aspect facts); every rollup rebuilt in {rebuilt:.1f}s; rollup rows "
           + ", ".join(f"{k.removeprefix('response_daily_')}={v:,}"
                       for k, v in sizes.items()))  # fmt: skip
-    timed = time_reads(url, repeats)
+
+
+ROLLUP_TABLES = (
+    "response_daily_stats",
+    "response_daily_terms",
+    "response_daily_aspects",
+    "response_daily_dimensions",
+    "response_daily_counts",
+)
+
+
+def _holds(engine: Engine, rows: int) -> bool:
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT count(*) FROM responses")).scalar_one()
+            counted = conn.execute(text("SELECT count(*) FROM response_daily_stats")).scalar_one()
+    except Exception:
+        return False
+    return bool(stored == rows and counted)
+
+
+def report(name: str, rows: int, timed: dict[str, tuple[float, float]]) -> None:
+    print(f"\n{name} rows={rows:,}")
     base_cold, base_warm = timed["nps by stage"]
     for read, (cold, warm) in timed.items():
         target = 40 if read == "review" else 20
         verdict = "ok" if warm / base_warm <= target else f"over {target}x"
         print(f"  {read:15s} cold {cold:8.1f} ms ({cold / base_cold:5.1f}x)   warm {warm:8.1f} ms "
               f"({warm / base_warm:5.1f}x NPS by stage; {verdict})")  # fmt: skip
-    return timed
+
+
+def pg_database(base: str, rows: int) -> str:
+    """The URL of the PostgreSQL database for one size (`<database>_<rows>`), created if new."""
+    url = make_url(base)
+    name = f"{url.database}_{rows}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def main() -> None:
@@ -296,7 +350,13 @@ def main() -> None:
     parser.add_argument("--rows", default="100000,1000000", help="sizes, comma-separated")
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--pg", default=PG_DEFAULT)
+    parser.add_argument(
+        "--pg", default=PG_DEFAULT, help="server and base name: each size gets <name>_<rows>"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="SQLite: keep the databases in this folder (and reuse them)"
+    )
+    parser.add_argument("--reuse", action="store_true", help="skip a size already loaded")
     args = parser.parse_args()
     # The machine is shared: bulk loads and rebuilds yield to everyone else (niceness 10, as
     # the house rules ask; `nice -n 10` in front already gives it).
@@ -305,14 +365,24 @@ def main() -> None:
     for db in ("sqlite", "postgresql"):
         if args.db not in (db, "both"):
             continue
-        results = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = args.keep or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            urls = {
+                rows: f"sqlite:///{folder / f'bench_{rows}.db'}"
+                if db == "sqlite"
+                else pg_database(args.pg, rows)
+                for rows in sizes
+            }
+            for rows, url in urls.items():
+                prepare(db, url, rows, args.reuse or args.keep is not None)
+            results = time_reads(urls, args.repeats)
         for rows in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                url = f"sqlite:///{Path(tmp) / 'bench.db'}" if db == "sqlite" else args.pg
-                results[rows] = run(db, url, rows, args.repeats)
+            report(db, rows, results[rows])
         if len(sizes) > 1:
             small, large = results[sizes[0]], results[sizes[-1]]
-            print(f"  growth {sizes[0]:,} -> {sizes[-1]:,} rows (warm; target at most 2.5x):")
+            print(f"  growth {sizes[0]:,} -> {sizes[-1]:,} rows (warm, timed in turns; "
+                  "target at most 2.5x):")  # fmt: skip
             for read in small:
                 g = large[read][1] / small[read][1]
                 print(f"    {read:15s} {g:5.2f}x {'ok' if g <= 2.5 else 'over 2.5x'}")
