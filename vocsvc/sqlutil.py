@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, literal_column, select
+from sqlalchemy import Select, Table, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -37,7 +37,7 @@ def insert_from_arrays(table: Table, columns: Sequence[str], prefix: str = "") -
     # SELECT *, not each column again: psycopg re-parses every statement over 4 kB, which the
     # rollups' five upserts in one (vocsvc.rollups.repository) would otherwise be.
     unnested = func.unnest(*arrays).table_valued(*columns).render_derived(name="a")
-    rows = select(literal_column("*")).select_from(unnested)
+    rows: Select[Any] = select(literal_column("*")).select_from(unnested)
     return pg_insert(table).from_select(list(columns), rows)
 
 
