@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Dialect, Select, Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import Response, ResponseAspect, ResponseTerm, Stage, SurveyVersion, Touchpoint
 from vocsvc.responses.agreement import CSAT_LOW_MAX
 from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
-from vocsvc.sqlutil import arrays_of, insert_for_dialect, insert_from_arrays
+from vocsvc.sqlutil import DriverStatement, arrays_of, insert_for_dialect, insert_from_arrays
 from vocsvc.stats import DETRACTOR_MAX
 
 
@@ -117,14 +117,11 @@ class ResponseRepository:
             params = arrays_of(aspects, _ASPECT_COLUMNS, "a_") | arrays_of(
                 terms, _TERM_COLUMNS, "t_"
             )
-            connection.execute(_insert_facts_statement(), params)
+            _facts_statement(connection.dialect).execute(connection, params)
             return
-        for statement, columns, rows in (
-            (_INSERT_ASPECTS, _ASPECT_COLUMNS, aspects),
-            (_INSERT_TERMS, _TERM_COLUMNS, terms),
-        ):
+        for table, rows in (("aspects", aspects), ("terms", terms)):
             if rows:
-                connection.execute(statement, [dict(zip(columns, r, strict=True)) for r in rows])
+                _facts_statement(connection.dialect, table).executemany(connection, rows)
 
     def aspects_of(self, response_ids: Collection[int]) -> dict[int, list[ResponseAspect]]:
         """The aspects of the given responses, by response id, in the order they were found."""
@@ -212,13 +209,21 @@ class ResponseRepository:
 
 
 _INSERT = insert(Response).returning(Response.id, sort_by_parameter_order=True)
-_INSERT_ASPECTS = insert(ResponseAspect)
-_INSERT_TERMS = insert(ResponseTerm)
 _INSERT_WITH_IDS = insert(Response)
 _FACT_KEY = ("response_id", "journey_id", "stage_id", "touchpoint_id", "submitted_at")
 _ASPECT_COLUMNS = (*_FACT_KEY, "aspect", "polarity", "clause")
 _TERM_COLUMNS = (*_FACT_KEY, "term", "polarity", "clause")
 _LAST_ID = select(func.coalesce(func.max(Response.id), 0))
+
+
+@functools.cache
+def _facts_statement(dialect: Dialect, table: str = "") -> DriverStatement:
+    """PostgreSQL: both facts' inserts; SQLite: `table`'s ("aspects" or "terms")."""
+    if dialect.name == "postgresql":
+        return DriverStatement(_insert_facts_statement(), dialect)
+    if table == "aspects":
+        return DriverStatement(insert(ResponseAspect), dialect, _ASPECT_COLUMNS)
+    return DriverStatement(insert(ResponseTerm), dialect, _TERM_COLUMNS)
 
 
 @functools.cache

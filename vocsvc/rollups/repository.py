@@ -10,7 +10,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    Select,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from vocsvc.models import (
@@ -24,7 +35,7 @@ from vocsvc.models import (
     ResponseTerm,
 )
 from vocsvc.responses.records import SCORE_FIELDS, StoredResponse
-from vocsvc.sqlutil import arrays_of, insert_for_dialect, insert_from_arrays
+from vocsvc.sqlutil import DriverStatement, arrays_of, insert_for_dialect, insert_from_arrays
 from vocsvc.text.analysis import AspectMention, Label
 from vocsvc.text.keywords import TermMention
 
@@ -149,15 +160,14 @@ class RollupRepository:
             params: dict[str, list[Any]] = {}
             for i, (_, keys, values, rows) in enumerate(tables):
                 params |= arrays_of(rows, (*keys, *values), f"r{i}_")
-            connection.execute(_upsert_all_statement(), params)
+            _driver_statement(connection.dialect).execute(connection, params)
             return
-        # SQLite: an executemany of each compiled statement, cheap in-process.
+        # SQLite: an executemany of each statement, cheap in-process.
         for model, keys, values, rows in tables:
             if rows:
-                columns = (*keys, *values)
-                connection.execute(
-                    _upsert_statement("sqlite", model.__tablename__, keys, values),
-                    [dict(zip(columns, row, strict=True)) for row in rows],
+                name = model.__tablename__
+                _driver_statement(connection.dialect, name, keys, values).executemany(
+                    connection, rows
                 )
 
     def insert_new(self, delta: Delta) -> None:
@@ -429,6 +439,18 @@ def _upsert_statement(
     else:
         set_ = {v: table.c[v] + new[v] for v in values}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
+
+
+@functools.cache
+def _driver_statement(
+    dialect: Dialect, name: str = "", keys: tuple[str, ...] = (), values: tuple[str, ...] = ()
+) -> DriverStatement:
+    """PostgreSQL: all the rollups' upserts; SQLite: table `name`'s."""
+    if dialect.name == "postgresql":
+        return DriverStatement(_upsert_all_statement(), dialect)
+    return DriverStatement(
+        _upsert_statement(dialect.name, name, keys, values), dialect, (*keys, *values)
+    )
 
 
 @functools.cache
