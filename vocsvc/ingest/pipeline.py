@@ -112,8 +112,7 @@ def submit_public_batch(
             for i, (r, e) in valid.items()
         }
         stored = _insert_public(repo, new, {i: r for i, (r, _) in valid.items()}, results)
-        repo.insert_aspects(stored)
-        repo.insert_terms(stored)
+        repo.insert_facts(stored)
         after_store(session, stored)
     return [r if r is not None else RuntimeError("an answer got no result") for r in results]
 
@@ -257,8 +256,7 @@ def _insert_imported(
     for part in _chunks(new, IMPORT_CHUNK_ROWS):
         ids = repo.insert_many([response for response, _ in part])
         stored = [StoredResponse(i, r, tp) for i, (r, tp) in zip(ids, part, strict=True)]
-        repo.insert_aspects(stored)
-        repo.insert_terms(stored)
+        repo.insert_facts(stored)
         after_store(session, stored)
 
 

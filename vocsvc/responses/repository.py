@@ -6,15 +6,15 @@ import functools
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, bindparam, func, insert, or_, select
+from sqlalchemy import Dialect, Select, Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from vocsvc.models import Response, ResponseAspect, ResponseTerm, Stage, SurveyVersion, Touchpoint
 from vocsvc.responses.agreement import CSAT_LOW_MAX
 from vocsvc.responses.records import KeyedAnswer, NewResponse, StoredResponse
-from vocsvc.sqlutil import insert_for_dialect
+from vocsvc.sqlutil import DriverStatement, arrays_of, insert_for_dialect, insert_from_arrays
 from vocsvc.stats import DETRACTOR_MAX
 
 
@@ -94,31 +94,34 @@ class ResponseRepository:
         )
         return ids
 
-    def insert_aspects(self, stored: Sequence[StoredResponse]) -> None:
-        """The aspects each stored comment mentions, one row each, in one statement."""
-        rows = [
-            {"response_id": s.id, "journey_id": s.response.journey_id,
-             "stage_id": s.response.stage_id, "touchpoint_id": s.response.touchpoint_id,
-             "submitted_at": s.response.submitted_at, "aspect": m.aspect,
-             "polarity": m.polarity, "clause": m.text}
+    def insert_facts(self, stored: Sequence[StoredResponse]) -> None:
+        """The aspects each stored comment mentions and the terms it uses (by clause polarity),
+        one row each: on PostgreSQL in one statement, on SQLite an executemany per table."""
+        aspects = [
+            (s.id, s.response.journey_id, s.response.stage_id, s.response.touchpoint_id,
+             s.response.submitted_at, m.aspect, m.polarity, m.text)
             for s in stored
             for m in s.response.aspects
         ]  # fmt: skip
-        if rows:
-            self.session.connection().execute(_INSERT_ASPECTS, rows)
-
-    def insert_terms(self, stored: Sequence[StoredResponse]) -> None:
-        """The terms each stored comment uses, by clause polarity, one row each."""
-        rows = [
-            {"response_id": s.id, "journey_id": s.response.journey_id,
-             "stage_id": s.response.stage_id, "touchpoint_id": s.response.touchpoint_id,
-             "submitted_at": s.response.submitted_at, "term": m.term,
-             "polarity": m.polarity, "clause": m.clause}
+        terms = [
+            (s.id, s.response.journey_id, s.response.stage_id, s.response.touchpoint_id,
+             s.response.submitted_at, m.term, m.polarity, m.clause)
             for s in stored
             for m in s.response.terms
         ]  # fmt: skip
-        if rows:
-            self.session.connection().execute(_INSERT_TERMS, rows)
+        if not aspects and not terms:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            # One round trip, one text however many rows (prepared once): empty arrays insert none.
+            params = arrays_of(aspects, _ASPECT_COLUMNS, "a_") | arrays_of(
+                terms, _TERM_COLUMNS, "t_"
+            )
+            _facts_statement(connection.dialect).execute(connection, params)
+            return
+        for table, rows in (("aspects", aspects), ("terms", terms)):
+            if rows:
+                _facts_statement(connection.dialect, table).executemany(connection, rows)
 
     def aspects_of(self, response_ids: Collection[int]) -> dict[int, list[ResponseAspect]]:
         """The aspects of the given responses, by response id, in the order they were found."""
@@ -206,10 +209,29 @@ class ResponseRepository:
 
 
 _INSERT = insert(Response).returning(Response.id, sort_by_parameter_order=True)
-_INSERT_ASPECTS = insert(ResponseAspect)
-_INSERT_TERMS = insert(ResponseTerm)
 _INSERT_WITH_IDS = insert(Response)
+_FACT_KEY = ("response_id", "journey_id", "stage_id", "touchpoint_id", "submitted_at")
+_ASPECT_COLUMNS = (*_FACT_KEY, "aspect", "polarity", "clause")
+_TERM_COLUMNS = (*_FACT_KEY, "term", "polarity", "clause")
 _LAST_ID = select(func.coalesce(func.max(Response.id), 0))
+
+
+@functools.cache
+def _facts_statement(dialect: Dialect, table: str = "") -> DriverStatement:
+    """PostgreSQL: both facts' inserts; SQLite: `table`'s ("aspects" or "terms")."""
+    if dialect.name == "postgresql":
+        return DriverStatement(_insert_facts_statement(), dialect)
+    if table == "aspects":
+        return DriverStatement(insert(ResponseAspect), dialect, _ASPECT_COLUMNS)
+    return DriverStatement(insert(ResponseTerm), dialect, _TERM_COLUMNS)
+
+
+@functools.cache
+def _insert_facts_statement() -> Any:
+    """PostgreSQL: the aspects' and the terms' inserts over arrays, the first as a CTE."""
+    aspects = insert_from_arrays(cast(Table, ResponseAspect.__table__), _ASPECT_COLUMNS, "a_")
+    terms = insert_from_arrays(cast(Table, ResponseTerm.__table__), _TERM_COLUMNS, "t_")
+    return terms.add_cte(aspects.cte("aspects"))
 
 
 @functools.cache

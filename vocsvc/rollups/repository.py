@@ -10,7 +10,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    Select,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from vocsvc.models import (
@@ -24,7 +35,7 @@ from vocsvc.models import (
     ResponseTerm,
 )
 from vocsvc.responses.records import SCORE_FIELDS, StoredResponse
-from vocsvc.sqlutil import as_arrays, insert_for_dialect, insert_from_arrays
+from vocsvc.sqlutil import DriverStatement, arrays_of, insert_for_dialect, insert_from_arrays
 from vocsvc.text.analysis import AspectMention, Label
 from vocsvc.text.keywords import TermMention
 
@@ -151,17 +162,29 @@ class RollupRepository:
 
     # --- writes ---------------------------------------------------------------------------
 
-    def add_counts(self, counts: Sequence[tuple[RollupKey, int]]) -> None:
-        """Add increments (keys unique, sorted) with one atomic upsert, safe under concurrent
-        writers."""
-        self._upsert(
-            ResponseDailyCount, _KEY_COLUMNS, ("count",), [(*key, count) for key, count in counts]
-        )
-
     def apply(self, delta: Delta) -> None:
-        """Add a delta to every rollup, each table in one upsert, keys in sorted (lock) order."""
-        for model, keys, values, rows in _rows_of(delta):
-            self._upsert(model, keys, values, rows)
+        """Add a delta to every rollup, keys in sorted (lock) order, safe under concurrent
+        writers: on PostgreSQL one statement for all five tables, on SQLite one executemany per
+        table the delta touches."""
+        tables = _rows_of(delta)
+        if not any(rows for *_, rows in tables):
+            return
+        connection = self.session.connection()  # Core: the ORM's bulk path costs more
+        if connection.dialect.name == "postgresql":
+            # One round trip, and one text whichever tables the delta touches (prepared once):
+            # an untouched table gets empty arrays. Every batch so locks tables in one order.
+            params: dict[str, list[Any]] = {}
+            for i, (_, keys, values, rows) in enumerate(tables):
+                params |= arrays_of(rows, (*keys, *values), f"r{i}_")
+            _driver_statement(connection.dialect).execute(connection, params)
+            return
+        # SQLite: an executemany of each statement, cheap in-process.
+        for model, keys, values, rows in tables:
+            if rows:
+                name = model.__tablename__
+                _driver_statement(connection.dialect, name, keys, values).executemany(
+                    connection, rows
+                )
 
     def insert_new(self, delta: Delta) -> None:
         """Write a delta into empty rollups (a rebuild after `clear`): COPY on PostgreSQL, an
@@ -365,24 +388,6 @@ class RollupRepository:
         stmt = select(fact.clause, fact.response_id).where(and_(*where)).order_by(fact.id)
         return [(str(c), int(r)) for c, r in self.session.execute(stmt)]
 
-    def _upsert(
-        self,
-        model: Any,
-        keys: Sequence[str],
-        values: Sequence[str],
-        rows: Sequence[tuple[Any, ...]],
-    ) -> None:
-        if not rows:
-            return
-        columns = (*keys, *values)
-        dicts = [dict(zip(columns, row, strict=True)) for row in rows]
-        connection = self.session.connection()  # Core: the ORM's bulk path costs more
-        dialect = connection.dialect.name
-        # PostgreSQL: one statement over arrays (each key once, so no row is updated twice);
-        # SQLite: an executemany of the compiled statement, cheap in-process.
-        params = as_arrays(dicts, columns) if dialect == "postgresql" else dicts
-        connection.execute(_upsert_statement(dialect, model.__tablename__, keys, values), params)
-
 
 def _rows_of(
     delta: Delta,
@@ -428,14 +433,15 @@ _TABLES: dict[str, Any] = {
 
 @functools.cache
 def _upsert_statement(
-    dialect: str, name: str, keys: tuple[str, ...], values: tuple[str, ...]
+    dialect: str, name: str, keys: tuple[str, ...], values: tuple[str, ...], prefix: str = ""
 ) -> Any:
     # One statement object per table: compiled once and reused, where inline VALUES would be
     # rebuilt and its cache key recomputed on every answer.
     table = cast(Table, _TABLES[name].__table__)
     columns = (*keys, *values)
     if dialect == "postgresql":
-        stmt = insert_from_arrays(table, columns)
+        # Each key once in the arrays, so no row is updated twice by one statement.
+        stmt = insert_from_arrays(table, columns, prefix)
     else:
         stmt = insert_for_dialect(dialect)(table)
     new = stmt.excluded
@@ -449,6 +455,29 @@ def _upsert_statement(
     else:
         set_ = {v: table.c[v] + new[v] for v in values}
     return stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
+
+
+@functools.cache
+def _driver_statement(
+    dialect: Dialect, name: str = "", keys: tuple[str, ...] = (), values: tuple[str, ...] = ()
+) -> DriverStatement:
+    """PostgreSQL: all the rollups' upserts; SQLite: table `name`'s."""
+    if dialect.name == "postgresql":
+        return DriverStatement(_upsert_all_statement(), dialect)
+    return DriverStatement(
+        _upsert_statement(dialect.name, name, keys, values), dialect, (*keys, *values)
+    )
+
+
+@functools.cache
+def _upsert_all_statement() -> Any:
+    """PostgreSQL: every rollup's upsert over arrays in one statement, the first table's as the
+    main statement, the others as data-modifying CTEs (run to completion though unread)."""
+    first, *others = (
+        _upsert_statement("postgresql", model.__tablename__, keys, values, f"r{i}_")
+        for i, (model, keys, values, _) in enumerate(_rows_of(Delta()))
+    )
+    return first.add_cte(*(s.cte(f"upsert_{i}") for i, s in enumerate(others)))
 
 
 # --- reads shared by topics and aspects ---------------------------------------------------
