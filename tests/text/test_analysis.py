@@ -384,3 +384,19 @@ def test_long_cuts_separate_three_bands() -> None:
     gold = ["negative"] * 3 + ["neutral"] * 3 + ["positive"] * 3
     lo, hi = long_cuts(p, gold)
     assert 0.4 < lo <= 0.6 and 0.75 < hi <= 0.9
+
+
+def test_long_texts_have_their_own_aspect_rule(analyzer: TextAnalyzer) -> None:
+    p = np.zeros((2, len(ASPECT_KEYS)))
+    price = ASPECT_KEYS.index("price")
+    p[0, price], p[1, price] = 0.3, 0.2
+    short_rule = replace(analyzer.thresholds, aspect=0.15, aspect_clause=0.1, aspect_ratio=0.0)
+    original = analyzer.thresholds
+    try:
+        analyzer.thresholds = replace(short_rule, long_chars=150, long_aspects=(0.5, 0.5, 0.0))
+        assert analyzer._aspects(p, [True, True], "短") == [("price",), ("price",)]
+        assert analyzer._aspects(p, [True, True], "长" * 150) == [(), ()]  # 0.3 < 0.5
+        analyzer.thresholds = replace(short_rule, long_chars=150, long_aspects=())  # the short rule
+        assert analyzer._aspects(p, [True, True], "长" * 150) == [("price",), ("price",)]
+    finally:
+        analyzer.thresholds = original

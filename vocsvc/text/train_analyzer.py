@@ -169,6 +169,10 @@ HYPER: dict[str, Any] = {
     # overall labels (each fold's cuts from the other two folds' held-out p_positive: 0.54 / 0.84,
     # 0.54 / 0.84, 0.56 / 0.83; all the data: 0.54 / 0.84), never on CX.
     "long_text": (150, 0.54, 0.84),
+    # (aspect, aspect_clause, aspect_ratio) for those long texts, by the same 3-fold CV on the
+    # aspect data's pairs (grid 0.15-0.6 x 0.1-0.8 x 0-0.6; each fold's choice from the other two
+    # folds: (0.5, 0.5, 0), (0.4, 0.5, 0), (0.5, 0.5, 0.6); all the data: (0.5, 0.5, 0)).
+    "long_aspects": (0.5, 0.5, 0.0),
 }
 
 
@@ -645,7 +649,11 @@ def run_train(args: argparse.Namespace) -> int:
     tune_thresholds(analyzer, records_in("dev", cx_dir))
     long_chars, long_low, long_high = HYPER["long_text"]
     analyzer.thresholds = replace(
-        analyzer.thresholds, long_chars=long_chars, long_low=long_low, long_high=long_high
+        analyzer.thresholds,
+        long_chars=long_chars,
+        long_low=long_low,
+        long_high=long_high,
+        long_aspects=tuple(HYPER["long_aspects"]),
     )
     thresholds = analyzer.thresholds
     analyzer.save(out)
