@@ -164,6 +164,12 @@ def reviews_and_aspects(analyzer: TextAnalyzer, quick: bool, sections: set[str])
             f"(neg {o['negative']:.3f}, neu {o['neutral']:.3f}, pos {o['positive']:.3f})"
         )
         print(f"ASAP star as three classes (n={fig.star_n}): macro-F1 {s['macro']:.3f}")
+        no, ns = fig.nested_overall_f1, fig.nested_star_f1
+        print(
+            f"with the long-text cuts chosen on the other folds ({fig.fold_cuts}): overall "
+            f"macro-F1 {no['macro']:.3f} (neg {no['negative']:.3f}, neu {no['neutral']:.3f}, "
+            f"pos {no['positive']:.3f}), ASAP star {ns['macro']:.3f}"
+        )
         print(
             f"aspect pairs (both sources, mapped to our 12): P {p.precision:.3f} R {p.recall:.3f} "
             f"F1 {p.f1:.3f} ({p.gold} gold, {p.predicted} predicted)"

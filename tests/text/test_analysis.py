@@ -15,9 +15,13 @@ from vocsvc.text.analysis import (
     AspectMention,
     TextAnalysis,
     TextAnalyzer,
+    Thresholds,
     get_analyzer,
+    read,
 )
-from vocsvc.text.aspects import ASPECT_KEYS, ASPECTS
+from vocsvc.text.aspects import ASPECT_KEYS, ASPECTS, term_hits
+from vocsvc.text.clauses import split_clauses
+from vocsvc.text.evaluate import long_cuts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -307,5 +311,92 @@ def test_a_clause_mentions_only_aspects_close_to_its_likeliest(analyzer: TextAna
         analyzer.thresholds = strict  # 0.3 < 0.5 x 0.9: the first clause is about attitude only
         assert analyzer._aspects(p, [True, True]) == [("service_attitude",), ("price",)]
         assert analyzer._aspects(p, [False, True]) == [(), ("price",)]
+    finally:
+        analyzer.thresholds = original
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("物业费又涨了", "price"),
+        ("交通便利，好停车", "location"),
+        ("坐席忙，一直打不进", "waiting"),
+        ("反馈了半个月都没下文", "speed"),
+        ("问题到现在都没解决", "after_sales"),
+        ("漏送了一份饮料", "delivery"),
+        ("语音菜单太绕了", "digital"),
+        ("医术高明", "professionalism"),
+    ],
+)
+def test_the_taxonomy_terms_name_the_aspect(text: str, aspect: str) -> None:
+    assert aspect in term_hits(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect", "polarity"),
+    [
+        ("物业费太贵了", "price", "negative"),
+        ("交通便利，好停车", "location", "positive"),
+        ("坐席忙，一直打不进", "waiting", "negative"),
+        ("漏送了一份饮料", "delivery", "negative"),
+    ],
+)
+def test_a_term_hit_gives_the_aspect_with_its_clause_polarity(
+    analyzer: TextAnalyzer, text: str, aspect: str, polarity: str
+) -> None:
+    result = one(analyzer, text)
+    mentions = [m for m in result.aspects if m.aspect == aspect]
+    assert mentions, result
+    for m in mentions:
+        clause = next(c for c in result.clauses if c.text == m.text)
+        assert m.polarity == clause.label == polarity
+
+
+def test_a_contrast_clause_can_be_read_without_its_comment(analyzer: TextAnalyzer) -> None:
+    comment, contrast = "服务很好，就是人有点多", "就是人有点多"
+    assert [c.contrast for c in split_clauses(comment)] == [False, True]
+    original = analyzer.thresholds
+    try:
+        analyzer.thresholds = replace(original, context=0.75, contrast_context=0.0)
+        alone = one(analyzer, contrast).clauses[0].p_positive
+        assert one(analyzer, comment).clauses[1].p_positive == pytest.approx(alone)
+        analyzer.thresholds = replace(original, context=0.75, contrast_context=1.0)
+        assert one(analyzer, comment).clauses[1].p_positive > alone  # leans to the praise
+    finally:
+        analyzer.thresholds = original
+
+
+def test_long_texts_are_read_by_their_p_positive_cuts() -> None:
+    t = Thresholds(neutral=0.5, long_chars=150, long_low=0.5, long_high=0.8)
+    long_text, short = "好" * 150, "好" * 149
+    # p_pol 0.7, p_neu 0.1: p_positive 0.68, between the cuts, so a long text is neutral ...
+    assert read(t, long_text, 0.7, 0.1, True, False)[0] == "neutral"
+    assert read(t, short, 0.7, 0.1, True, False)[0] == "positive"  # ... and a short one is not
+    assert read(t, long_text, 0.95, 0.1, True, False)[0] == "positive"
+    assert read(t, long_text, 0.3, 0.1, True, False)[0] == "negative"
+    # the same p_positive whichever rule labels it
+    assert read(t, long_text, 0.7, 0.1, True, False)[1] == read(t, short, 0.7, 0.1, True, False)[1]
+    assert read(replace(t, long_chars=0), long_text, 0.7, 0.1, True, False)[0] == "positive"
+
+
+def test_long_cuts_separate_three_bands() -> None:
+    p = [0.1, 0.2, 0.4, 0.6, 0.7, 0.75, 0.9, 0.95, 0.97]
+    gold = ["negative"] * 3 + ["neutral"] * 3 + ["positive"] * 3
+    lo, hi = long_cuts(p, gold)
+    assert 0.4 < lo <= 0.6 and 0.75 < hi <= 0.9
+
+
+def test_long_texts_have_their_own_aspect_rule(analyzer: TextAnalyzer) -> None:
+    p = np.zeros((2, len(ASPECT_KEYS)))
+    price = ASPECT_KEYS.index("price")
+    p[0, price], p[1, price] = 0.3, 0.2
+    short_rule = replace(analyzer.thresholds, aspect=0.15, aspect_clause=0.1, aspect_ratio=0.0)
+    original = analyzer.thresholds
+    try:
+        analyzer.thresholds = replace(short_rule, long_chars=150, long_aspects=(0.5, 0.5, 0.0))
+        assert analyzer._aspects(p, [True, True], "短") == [("price",), ("price",)]
+        assert analyzer._aspects(p, [True, True], "长" * 150) == [(), ()]  # 0.3 < 0.5
+        analyzer.thresholds = replace(short_rule, long_chars=150, long_aspects=())  # the short rule
+        assert analyzer._aspects(p, [True, True], "长" * 150) == [("price",), ("price",)]
     finally:
         analyzer.thresholds = original

@@ -28,6 +28,11 @@ class Clause:
     start: int
     end: int
 
+    @property
+    def contrast(self) -> bool:
+        """The clause opens with a contrast word (但是服务太差了, 就是人有点多)."""
+        return _LEADING_CONTRAST_RE.match(self.text) is not None
+
 
 def split_clauses(text: str) -> list[Clause]:
     """Clauses of a prepared comment, in order; pieces without a letter or digit are dropped."""

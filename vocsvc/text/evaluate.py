@@ -92,8 +92,8 @@ def evaluate_cx(analyzer: TextAnalyzer, records: Sequence[CxRecord]) -> CxMetric
 
 def tune_thresholds(analyzer: TextAnalyzer, dev: Sequence[CxRecord]) -> None:
     """Grid search on dev (never test): the neutral, no-opinion and polar-margin thresholds for
-    macro-F1, then the aspect thresholds and the clause context for pair F1. Sets
-    analyzer.thresholds."""
+    macro-F1, then the aspect thresholds and the clause context (and its share for clauses that
+    open with a contrast word) for pair F1. Sets analyzer.thresholds."""
     views = [CommentView.of(prepare(r.text)) for r in dev]
     s = analyzer.scores([v.opinion_text for v in views])
     inputs = list(
@@ -130,9 +130,26 @@ def tune_thresholds(analyzer: TextAnalyzer, dev: Sequence[CxRecord]) -> None:
         if score > best[0]:
             best = (score, analyzer.thresholds)
     start = best[1]
-    for context in (0.0, 0.25, 0.5, 0.75, 1.0):
-        analyzer.thresholds = replace(start, context=context)
+    for context, contrast in itertools.product((0.0, 0.25, 0.5, 0.75, 1.0), (1.0, 0.5, 0.0)):
+        analyzer.thresholds = replace(start, context=context, contrast_context=contrast)
         score = evaluate_cx(analyzer, dev).pairs.f1
         if score > best[0]:
             best = (score, analyzer.thresholds)
     analyzer.thresholds = best[1]
+
+
+def long_cuts(p_positive: Sequence[float], gold: Sequence[str]) -> tuple[float, float]:
+    """The p_positive cuts (negative below the first, neutral below the second) with the best
+    three-class macro-F1 on labelled long texts (Thresholds.long_low, long_high)."""
+    p = np.asarray(p_positive, dtype=np.float64)
+    best = (-1.0, (0.5, 0.5))
+    # Rounded so that the cuts returned are the cuts scored.
+    lows, highs = np.round(np.arange(0.30, 0.80, 0.02), 2), np.round(np.arange(0.60, 0.99, 0.01), 2)
+    for lo, hi in itertools.product(lows, highs):
+        if hi <= lo:
+            continue
+        labels = np.where(p < lo, "negative", np.where(p < hi, "neutral", "positive"))
+        score = f1_scores(gold, list(labels))["macro"]
+        if score > best[0]:
+            best = (score, (float(lo), float(hi)))
+    return best[1]

@@ -13,7 +13,7 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,14 @@ from vocsvc.text.analysis import (
 from vocsvc.text.aspects import ASPECT_KEYS
 from vocsvc.text.clauses import split_clauses
 from vocsvc.text.cxset import CX_DIR, CxRecord, records_in, text_key
-from vocsvc.text.evaluate import PairScore, f1_scores, pair_f1, predicted_pairs, tune_thresholds
+from vocsvc.text.evaluate import (
+    PairScore,
+    f1_scores,
+    long_cuts,
+    pair_f1,
+    predicted_pairs,
+    tune_thresholds,
+)
 from vocsvc.text.features import FeatureConfig
 from vocsvc.text.prepare import prepare
 from vocsvc.text.train import (
@@ -153,6 +160,19 @@ HYPER: dict[str, Any] = {
     # A clause of a review whose aspect is labelled is a positive row for it when the CX-only
     # heads give it at least this (its likeliest clause always is).
     "aspect_data_positive": 0.5,
+    # Each aspect term is this many clause rows: a term alone says which aspect a clause is about
+    # in wording the CX train split does not have. CX dev pair F1 (aspect heads refitted, thresholds
+    # retuned): 1 row 0.615, 3 0.627, 6 0.625, 12 0.627.
+    "term_rows": 3,
+    # Long texts (reviews; no CX comment reaches 150 characters) read by two p_positive cuts
+    # (Thresholds.long_chars): chosen by 3-fold cross-validation on the restaurant aspect data's
+    # overall labels (each fold's cuts from the other two folds' held-out p_positive: 0.54 / 0.84,
+    # 0.54 / 0.84, 0.56 / 0.83; all the data: 0.54 / 0.84), never on CX.
+    "long_text": (150, 0.54, 0.84),
+    # (aspect, aspect_clause, aspect_ratio) for those long texts, by the same 3-fold CV on the
+    # aspect data's pairs (grid 0.15-0.6 x 0.1-0.8 x 0-0.6; each fold's choice from the other two
+    # folds: (0.5, 0.5, 0), (0.4, 0.5, 0), (0.5, 0.5, 0.6); all the data: (0.5, 0.5, 0)).
+    "long_aspects": (0.5, 0.5, 0.0),
 }
 
 
@@ -240,8 +260,9 @@ def build_examples(
         neu.add(word, 1.0, "lexicon", w_lex)
     for k, info in enumerate(aspects.ASPECTS):
         for term in info.terms:
-            clause_texts.append(term)
-            clause_y.append([float(j == k) for j in range(len(ASPECT_KEYS))])
+            for _ in range(int(hp["term_rows"])):
+                clause_texts.append(term)
+                clause_y.append([float(j == k) for j in range(len(ASPECT_KEYS))])
     return (
         pol,
         neu,
@@ -533,6 +554,11 @@ class AspectDataFigures:
     star_n: int
     star_f1: dict[str, float]
     pairs: PairScore
+    # The long-text cuts (Thresholds.long_low, long_high) chosen per fold on the other folds'
+    # held-out p_positive, and the figures with them: a nested estimate of that choice.
+    fold_cuts: tuple[tuple[float, float], ...]
+    nested_overall_f1: dict[str, float]
+    nested_star_f1: dict[str, float]
 
 
 def aspect_data_cv(
@@ -570,7 +596,26 @@ def aspect_data_cv(
     aic = [i for i, r in enumerate(aspect_reviews) if r.source == "aic" and r.label]
     asap = [i for i, r in enumerate(aspect_reviews) if r.source == "asap" and r.label]
     every = range(len(aspect_reviews))
+    nested: dict[int, str] = {}
+    cuts = []
+    for f in range(folds):
+        other = [i for i in aic + asap if fold_of[i] != f]
+        lo, hi = long_cuts(
+            [results[i].p_positive for i in other], [str(aspect_reviews[i].label) for i in other]
+        )
+        cuts.append((lo, hi))
+        for i in aic + asap:
+            if fold_of[i] == f:
+                p = results[i].p_positive
+                nested[i] = "negative" if p < lo else "neutral" if p < hi else "positive"
     return AspectDataFigures(
+        fold_cuts=tuple(cuts),
+        nested_overall_f1=f1_scores(
+            [str(aspect_reviews[i].label) for i in aic], [nested[i] for i in aic]
+        ),
+        nested_star_f1=f1_scores(
+            [str(aspect_reviews[i].label) for i in asap], [nested[i] for i in asap]
+        ),
         folds=folds,
         overall_n=len(aic),
         overall_f1=f1_scores(
@@ -602,6 +647,14 @@ def run_train(args: argparse.Namespace) -> int:
         reviews, load_aspect_reviews(aspect_dir), records_in("train", cx_dir), log=True
     )
     tune_thresholds(analyzer, records_in("dev", cx_dir))
+    long_chars, long_low, long_high = HYPER["long_text"]
+    analyzer.thresholds = replace(
+        analyzer.thresholds,
+        long_chars=long_chars,
+        long_low=long_low,
+        long_high=long_high,
+        long_aspects=tuple(HYPER["long_aspects"]),
+    )
     thresholds = analyzer.thresholds
     analyzer.save(out)
     print(
