@@ -64,7 +64,7 @@ from vocsvc.security.middleware import (
 )
 from vocsvc.security.ratelimit import RateLimiter
 from vocsvc.sentiment.endpoints import router as sentiment_router
-from vocsvc.text.sentiment import get_backend
+from vocsvc.sentiment.service import load_readers
 from vocsvc.topics.endpoints import router as topics_router
 from vocsvc.web.routes import install_web
 from vocsvc.webhooks.endpoints import router as webhooks_router
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def warm_up(_app: FastAPI) -> AsyncIterator[None]:
         # Loaded before the first answer arrives, not while a customer waits for it.
-        await anyio.to_thread.run_sync(get_backend, settings.sentiment_backend)
+        await anyio.to_thread.run_sync(load_readers, settings.sentiment_backend)
         _freeze_what_lives_forever()
         yield
         # Requests in flight have been answered by now; whatever is still queued gets written.

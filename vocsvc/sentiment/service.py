@@ -65,6 +65,14 @@ def read_comments(texts: Sequence[str], backend: str | None = None) -> list[Read
     ]
 
 
+def load_readers(backend: str | None = None) -> None:
+    """Load everything reading a comment needs (the model, the term segmenter: seconds of work)
+    by reading one, so the first customer's answer does not wait for it."""
+    text = "排队太久了，不过店员很热情"
+    for reading in read_comments([text], backend):
+        reading.terms(text)
+
+
 def current_model_version(backend: str | None = None) -> str:
     """The version stored comments are read by when they are up to date."""
     name = backend or get_settings().sentiment_backend
