@@ -61,6 +61,13 @@ POOL_PER_TOUCHPOINT = 150
 SEGMENTS = ["会员", "新客", "企业客户", "老客", None]
 CHANNELS = ["门店", "小程序", "App", "电话", None]
 BATCH = 100_000
+ROLLUP_TABLES = (
+    "response_daily_stats",
+    "response_daily_terms",
+    "response_daily_aspects",
+    "response_daily_dimensions",
+    "response_daily_counts",
+)
 
 RESPONSE_COLUMNS = (
     "id", "journey_id", "stage_id", "touchpoint_id", "survey_version_id", "nps", "csat",
@@ -301,15 +308,6 @@ def prepare(name: str, url: str, rows: int, reuse: bool) -> None:
           f"aspect facts); every rollup rebuilt in {rebuilt:.1f}s; rollup rows "
           + ", ".join(f"{k.removeprefix('response_daily_')}={v:,}"
                       for k, v in sizes.items()))  # fmt: skip
-
-
-ROLLUP_TABLES = (
-    "response_daily_stats",
-    "response_daily_terms",
-    "response_daily_aspects",
-    "response_daily_dimensions",
-    "response_daily_counts",
-)
 
 
 def _holds(engine: Engine, rows: int) -> bool:

@@ -201,6 +201,12 @@ class CommentView:
         return "，".join(c.text for c, a in zip(self.clauses, self.asks, strict=True) if not a)
 
 
+def label_by_cuts(p_positive: float, low: float, high: float) -> Label:
+    """The long-text rule (Thresholds.long_low, long_high): negative below `low`, neutral below
+    `high`, positive from there."""
+    return "negative" if p_positive < low else "neutral" if p_positive < high else "positive"
+
+
 def read(
     t: Thresholds, text: str, p_pol: float, p_neu: float, has_features: bool, asks: bool
 ) -> tuple[Label, float, bool]:
@@ -212,14 +218,7 @@ def read(
         return "neutral", 0.5, False
     p_positive = (1.0 - p_neu) * p_pol + 0.5 * p_neu
     if t.is_long(text):
-        label: Label = (
-            "negative"
-            if p_positive < t.long_low
-            else "neutral"
-            if p_positive < t.long_high
-            else "positive"
-        )
-        return label, p_positive, True
+        return label_by_cuts(p_positive, t.long_low, t.long_high), p_positive, True
     if _lg(p_neu) - t.polar_margin * abs(_lg(p_pol)) >= _lg(t.neutral):
         return "neutral", p_positive, True
     return ("positive" if p_pol >= 0.5 else "negative"), p_positive, True

@@ -148,6 +148,7 @@ def long_cuts(p_positive: Sequence[float], gold: Sequence[str]) -> tuple[float, 
     for lo, hi in itertools.product(lows, highs):
         if hi <= lo:
             continue
+        # analysis.label_by_cuts over the whole array at once (the grid has ~1,000 cut pairs)
         labels = np.where(p < lo, "negative", np.where(p < hi, "neutral", "positive"))
         score = f1_scores(gold, list(labels))["macro"]
         if score > best[0]:

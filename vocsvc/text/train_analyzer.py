@@ -28,6 +28,7 @@ from vocsvc.text.analysis import (
     TextAnalysis,
     TextAnalyzer,
     Thresholds,
+    label_by_cuts,
 )
 from vocsvc.text.aspects import ASPECT_KEYS
 from vocsvc.text.clauses import split_clauses
@@ -606,8 +607,7 @@ def aspect_data_cv(
         cuts.append((lo, hi))
         for i in aic + asap:
             if fold_of[i] == f:
-                p = results[i].p_positive
-                nested[i] = "negative" if p < lo else "neutral" if p < hi else "positive"
+                nested[i] = label_by_cuts(results[i].p_positive, lo, hi)
     return AspectDataFigures(
         fold_cuts=tuple(cuts),
         nested_overall_f1=f1_scores(
