@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from vocsvc.text.aspects import ASPECT_KEYS
 from vocsvc.text.features import normalize
 
 CX_DIR = Path(__file__).resolve().parents[2] / "data" / "cx"
 SPLIT_FILE = CX_DIR / "split.json"
+# Records written after the split was frozen go here and only ever to train: dealing them out by
+# hash would move test records (and the test split is frozen), and a text already in dev or test
+# is refused (tests/text/test_cxset.py).
+TRAIN_ONLY_DIR_NAME = "train_only"
 Split = Literal["train", "dev", "test"]
 SPLITS: tuple[Split, ...] = ("train", "dev", "test")
 # 12 train, 3 dev, 5 test out of 20 (60/15/25), interleaved so small strata get some of each.
@@ -88,6 +93,11 @@ def load_records(cx_dir: Path = CX_DIR) -> list[CxRecord]:
     return out
 
 
+def load_train_only(cx_dir: Path = CX_DIR) -> list[CxRecord]:
+    """The records of `train_only/*.jsonl`: training data outside the frozen split."""
+    return load_records(cx_dir / TRAIN_ONLY_DIR_NAME)
+
+
 def text_key(text: str) -> str:
     """What makes two comments the same comment: normalised text without whitespace."""
     return "".join(normalize(text).split())
@@ -136,9 +146,10 @@ def read_split(path: Path = SPLIT_FILE) -> dict[Split, list[str]]:
 
 
 def records_in(split: Split, cx_dir: Path = CX_DIR) -> list[CxRecord]:
-    """Records of one committed split, in load order."""
+    """Records of one committed split, in load order; train also has the train-only records."""
     ids = set(read_split(cx_dir / SPLIT_FILE.name)[split])
-    return [r for r in load_records(cx_dir) if r.id in ids]
+    extra = load_train_only(cx_dir) if split == "train" else []
+    return [r for r in load_records(cx_dir) if r.id in ids] + extra
 
 
 def write_split(cx_dir: Path = CX_DIR) -> dict[Split, list[str]]:
@@ -150,6 +161,62 @@ def write_split(cx_dir: Path = CX_DIR) -> dict[Split, list[str]]:
     return split
 
 
-if __name__ == "__main__":
-    written = write_split(Path(sys.argv[1]) if len(sys.argv) > 1 else CX_DIR)
+LABELS = ("negative", "neutral", "positive")
+
+
+def guide_problems(r: CxRecord) -> list[str]:
+    """What in one record breaks the labelling guide (data/cx/GUIDE.md)."""
+    out = []
+    if r.label not in LABELS:
+        out.append(f"label {r.label!r}")
+    if not r.opinion and (r.label != "neutral" or r.aspects):
+        out.append("opinion false needs label neutral and no aspects")
+    for a in r.aspects:
+        if a.aspect not in ASPECT_KEYS:
+            out.append(f"aspect {a.aspect!r} is not in the taxonomy")
+        if a.polarity not in LABELS:
+            out.append(f"polarity {a.polarity!r}")
+        if not a.span or a.span not in r.text:
+            out.append(f"span {a.span!r} is not in the text")
+    return out
+
+
+def train_only_problems(cx_dir: Path = CX_DIR) -> list[str]:
+    """Train-only records that break the guide, reuse an id, or repeat a text of the set."""
+    frozen = load_records(cx_dir)
+    split = read_split(cx_dir / SPLIT_FILE.name)
+    held_out = {r.id for r in frozen} & set(split["dev"] + split["test"])
+    held_out_keys = {text_key(r.text) for r in frozen if r.id in held_out}
+    seen_ids = {r.id for r in frozen}
+    seen_keys = {text_key(r.text) for r in frozen}
+    out = []
+    for r in load_train_only(cx_dir):
+        problems = guide_problems(r)
+        key = text_key(r.text)
+        if r.id in seen_ids:
+            problems.append("id already used")
+        if key in held_out_keys:
+            problems.append("text is in the dev or test split")
+        elif key in seen_keys:
+            problems.append("text already in the set")
+        seen_ids.add(r.id)
+        seen_keys.add(key)
+        out += [f"{r.id}: {p}" for p in problems]
+    return out
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m vocsvc.text.cxset [DIR]` rewrites split.json; `... check [DIR]` checks the
+    train-only records."""
+    if argv[:1] == ["check"]:
+        cx_dir = Path(argv[1]) if len(argv) > 1 else CX_DIR
+        problems = train_only_problems(cx_dir)
+        print("\n".join(problems) or f"ok: {len(load_train_only(cx_dir))} train-only records")
+        return 1 if problems else 0
+    written = write_split(Path(argv[0]) if argv else CX_DIR)
     print(" ".join(f"{s}={len(ids)}" for s, ids in written.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
