@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from vocsvc.text.aspects import ASPECT_KEYS
 from vocsvc.text.cxset import (
+    CX_DIR,
     SPLITS,
     CxRecord,
     content_hash,
     load_records,
+    load_train_only,
     make_split,
     read_split,
+    records_in,
     text_key,
+    train_only_problems,
 )
 
 # sha256 of the test split's records (cxset.content_hash). Frozen: editing, adding or removing a
@@ -75,3 +81,41 @@ def test_test_split_is_frozen(records: list[CxRecord]) -> None:
 
 def test_split_does_not_depend_on_record_order(records: list[CxRecord]) -> None:
     assert make_split(records[::-1]) == make_split(records)
+
+
+def test_train_only_records_follow_the_guide_and_repeat_no_text_of_the_set() -> None:
+    assert load_train_only(), "the train-only records are part of the training data"
+    assert train_only_problems() == []
+
+
+def test_train_only_records_are_trained_on_and_never_evaluated_on() -> None:
+    extra = {r.id for r in load_train_only()}
+    assert extra <= {r.id for r in records_in("train")}
+    assert not extra & {r.id for s in ("dev", "test") for r in records_in(s)}
+    assert not extra & {i for s in SPLITS for i in read_split()[s]}  # outside the frozen split
+
+
+def test_the_check_refuses_a_train_only_text_that_is_held_out(tmp_path: Path) -> None:
+    (tmp_path / "train_only").mkdir()
+    for name in ("split.json", "hotline.jsonl"):
+        (tmp_path / name).write_bytes((CX_DIR / name).read_bytes())
+    held_out = next(r for r in load_records(tmp_path) if r.id in read_split()["test"])
+    record = {
+        "id": "x-hotline-0001",
+        "setting": "hotline",
+        "text": f" {held_out.text} ",  # the same comment once normalised
+        "label": "positive",
+        "opinion": False,
+        "aspects": [{"aspect": "speed", "polarity": "good", "span": "不在文中"}],
+        "tags": [],
+    }
+    (tmp_path / "train_only" / "x.jsonl").write_text(
+        json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    problems = train_only_problems(tmp_path)
+    assert problems == [
+        "x-hotline-0001: opinion false needs label neutral and no aspects",
+        "x-hotline-0001: polarity 'good'",
+        "x-hotline-0001: span '不在文中' is not in the text",
+        "x-hotline-0001: text is in the dev or test split",
+    ]
