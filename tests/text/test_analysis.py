@@ -400,3 +400,43 @@ def test_long_texts_have_their_own_aspect_rule(analyzer: TextAnalyzer) -> None:
         assert analyzer._aspects(p, [True, True], "长" * 150) == [("price",), ("price",)]
     finally:
         analyzer.thresholds = original
+
+
+def aspects_of_one_comment(
+    t: Thresholds, p: np.ndarray, eligible: list[bool], text: str
+) -> list[tuple[str, ...]]:
+    """The rule of TextAnalyzer._clause_aspects, for one comment, as it was first written."""
+    aspect, aspect_clause, aspect_ratio = t.aspect_rule(text)
+    p = np.where(np.array(eligible, dtype=bool)[:, None], p, 0.0)
+    keys: list[list[str]] = [[] for _ in eligible]
+    best = p.argmax(axis=0)
+    close = p >= aspect_ratio * p.max(axis=1, keepdims=True)
+    for k in np.flatnonzero(p.max(axis=0) >= aspect):
+        for j in np.flatnonzero(
+            ((p[:, k] >= min(aspect, aspect_clause)) | (best[k] == np.arange(len(eligible))))
+            & close[:, k]
+        ):
+            keys[j].append(ASPECT_KEYS[k])
+    return [tuple(sorted(k, key=ASPECT_KEYS.index)) for k in keys]
+
+
+def test_aspects_of_a_batch_are_the_aspects_of_each_comment(analyzer: TextAnalyzer) -> None:
+    rng = np.random.default_rng(5)
+    sizes = [3, 1, 2, 4, 1]
+    texts = ["短", "长" * 150, "短评", "中" * 20, "长" * 200]
+    p = rng.random((sum(sizes), len(ASPECT_KEYS))) ** 3
+    p[3:5] = p[3]  # equal probabilities: the first clause is the best
+    eligible = rng.random(sum(sizes)) > 0.2
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    original = analyzer.thresholds
+    try:
+        analyzer.thresholds = replace(original, aspect_ratio=0.3, long_aspects=(0.4, 0.3, 0.1))
+        batch = analyzer._clause_aspects(p, eligible, owner, texts)
+        each = []
+        for i, text in enumerate(texts):
+            rows = owner == i
+            each += aspects_of_one_comment(analyzer.thresholds, p[rows], list(eligible[rows]), text)
+        assert batch == each
+        assert any(batch) and not all(batch)
+    finally:
+        analyzer.thresholds = original

@@ -13,11 +13,15 @@ import pytest
 from vocsvc.text.features import (
     FeatureConfig,
     FeatureHasher,
+    HashedBatch,
+    _by_text_then_hash,
+    _Features,
     extract,
     fnv1a,
     is_negator,
     normalize,
     scopes,
+    transform_leading,
 )
 
 CONFIG = FeatureConfig(n_bits=18)
@@ -166,3 +170,80 @@ def test_buckets_are_the_same_in_other_processes_whatever_pythonhashseed() -> No
     b = FeatureHasher(FeatureConfig(n_bits=18, words=False)).transform(["服务很好不太满意"])
     outputs.add(f"{b.indices.tolist()} {b.values.tolist()}\n")
     assert len(outputs) == 1
+
+
+LEXICON_CONFIGS = [
+    FeatureConfig(n_bits=20, lexicon=True, mask_targets=True),
+    FeatureConfig(n_bits=18, lexicon=True, aspect_terms=True),
+    FeatureConfig(
+        n_bits=18, negator_weight=0.5, lexicon=True, aspect_terms=True, mask_targets=True
+    ),
+]
+TEXTS = [
+    "客服态度很好，但是配送太慢了",
+    "虽然价格有点贵，但是服务并不差",
+    "",
+    "没有问题",
+    "请问什么时候能退款？",
+    "前台小姐姐服务特别好不贵",
+    "好",
+    "不不不",
+]
+
+
+@pytest.mark.parametrize("config", LEXICON_CONFIGS)
+def test_vectorised_hashing_with_the_lexicon_equals_the_feature_strings(
+    config: FeatureConfig,
+) -> None:
+    hasher = FeatureHasher(config)
+    batch = hasher.transform(TEXTS)
+    for row, text in enumerate(TEXTS):
+        got: dict[int, float] = {}
+        for j in range(batch.indptr[row], batch.indptr[row + 1]):
+            i = int(batch.indices[j])
+            got[i] = got.get(i, 0.0) + float(batch.values[j])
+        # An empty text has no features (extract() still finds it says nothing: K_nothing).
+        feats = set(extract(text, config)) if text else set()
+        expected: dict[int, float] = {}
+        for f in feats:
+            bucket, sign = hasher.bucket(fnv1a(f))
+            value = sign * (config.negator_weight if is_negator(f) else 1.0) / np.sqrt(len(feats))
+            expected[bucket] = expected.get(bucket, 0.0) + value
+        assert got.keys() == expected.keys(), text
+        assert np.allclose([got[k] for k in sorted(got)], [expected[k] for k in sorted(got)])
+
+
+def same_batch(a: HashedBatch, b: HashedBatch) -> bool:
+    return (
+        np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.values, b.values)
+        and np.array_equal(a.indptr, b.indptr)
+        and a.n_features == b.n_features
+    )
+
+
+@pytest.mark.parametrize("counts", [[8, 5], [5, 8], [8, 8], [0, 3]])
+def test_hashing_for_several_configs_at_once_is_hashing_for_each(counts: list[int]) -> None:
+    hashers = [FeatureHasher(c) for c in LEXICON_CONFIGS[:2]]
+    norm = [normalize(t) for t in TEXTS]
+    together = transform_leading(hashers, norm, counts)
+    for h, n, batch in zip(hashers, counts, together, strict=True):
+        assert same_batch(batch, h.transform(TEXTS[:n]))
+    other = FeatureHasher(FeatureConfig(neg_scope=4))  # other scopes: hashed on its own
+    mixed = transform_leading([hashers[0], other], norm, [8, 8])
+    assert same_batch(mixed[1], other.transform(TEXTS))
+
+
+def test_the_one_key_sort_is_the_two_key_sort() -> None:
+    rng = np.random.default_rng(0)
+    docs = np.sort(rng.integers(0, 50, 2000))[rng.permutation(2000)]
+    hashes = rng.integers(0, 2**63, 2000, dtype=np.int64).astype(np.uint64) * np.uint64(2)
+    hashes[::7] = hashes[3::7][: hashes[::7].size]  # repeats, within and across texts
+    negators = np.zeros(2000, dtype=bool)
+    features = _Features(docs.astype(np.int64), hashes, negators)
+    assert np.array_equal(_by_text_then_hash(features), np.lexsort((hashes, docs)))
+    # Hashes of a text that differ only in their low bits: the key cannot order them.
+    close = hashes.copy()
+    close[docs == 3] = np.uint64(12345) + np.arange((docs == 3).sum(), dtype=np.uint64)[::-1]
+    features = _Features(docs.astype(np.int64), close, negators)
+    assert np.array_equal(_by_text_then_hash(features), np.lexsort((close, docs)))

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BREAK = r"[,.!?;:，。！？；：、~～…\n\r\t|/]+|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])"
+_PUNCT = r",.!?;:，。！？；：、~～…\n\r\t|/"
+_BREAK = rf"[{_PUNCT}]+|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])"
 # A contrast word opens a clause when something precedes it in its clause.
 _CONTRAST = r"但是|可是|不过|然而|只是|就是|但(?!愿)"
-_SPLIT_RE = re.compile(rf"{_BREAK}|(?=(?:{_CONTRAST}))")
+# The look-ahead for the characters a split can start with halves the time: re otherwise tries
+# every alternative at every position.
+_SPLIT_START = "".join(sorted({word[0] for word in _CONTRAST.split("|")}))
+_SPLIT_RE = re.compile(rf"(?=[{_PUNCT}\s{_SPLIT_START}])(?:{_BREAK}|(?=(?:{_CONTRAST})))")
 # A clause needs a letter, digit or emoji (👍👍 is a whole answer).
 _CONTENT_RE = re.compile("[^\\W_]|[\u2600-\u27bf\U0001f000-\U0001ffff]")
 _LEADING_CONTRAST_RE = re.compile(_CONTRAST)
@@ -36,25 +40,26 @@ class Clause:
 
 def split_clauses(text: str) -> list[Clause]:
     """Clauses of a prepared comment, in order; pieces without a letter or digit are dropped."""
-    out: list[Clause] = []
+    pieces: list[tuple[int, int]] = []
     pos = 0
     for m in _SPLIT_RE.finditer(text):
         if m.start() > pos:
-            out.append(Clause(text[pos : m.start()], pos, m.start()))
+            pieces.append((pos, m.start()))
         pos = max(pos, m.end())
     if pos < len(text):
-        out.append(Clause(text[pos:], pos, len(text)))
+        pieces.append((pos, len(text)))
     merged: list[Clause] = []
-    for c in out:
-        piece = c.text.strip()
+    for a, b in pieces:
+        raw = text[a:b]
+        piece = raw.strip()
         if not _CONTENT_RE.search(piece):
             continue
-        lead = len(c.text) - len(c.text.lstrip())
-        clause = Clause(piece, c.start + lead, c.start + lead + len(piece))
+        start = a + len(raw) - len(raw.lstrip())
+        end = start + len(piece)
         prev = merged[-1] if merged else None
-        if prev and prev.end == clause.start and len(prev.text) < 2:
+        if prev and prev.end == start and len(prev.text) < 2:
             # 这就是我要的: a contrast word right after one character is not a contrast.
-            clause = Clause(text[prev.start : clause.end], prev.start, clause.end)
-            merged.pop()
-        merged.append(clause)
+            merged[-1] = Clause(text[prev.start : end], prev.start, end)
+        else:
+            merged.append(Clause(piece, start, end))
     return merged

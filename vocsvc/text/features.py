@@ -39,8 +39,14 @@ _CONTRAST_RE = re.compile(_CONTRAST)
 # Y alone 0.84, so X's n-grams are emitted only as CONC_ copies, which the model learns to discount.
 _CONCESSION_RE = re.compile(rf"(?:虽然|虽说|尽管|虽)([^{_SENT_END}]*?)(?:{_CONTRAST})")
 # Longest alternatives first so 没有 wins over 没; 不(?!过) leaves the contrast word 不过 alone.
-_NEGATION_RE = re.compile(
+_NEGATION = (
     r"并没有|不怎么|没有|并不|不太|毫无|不是|不够|不大|从不|决不|绝不|并非|不(?!过)|没|别|无|未"
+)
+_NEGATION_RE = re.compile(_NEGATION)
+# Every scope starts at a contrast word or a negator (a concession needs its contrast word): a
+# text with none of their first characters, most clauses, has no scopes.
+_SCOPE_WORD_RE = re.compile(
+    "[" + "".join(sorted({word[0] for word in f"{_CONTRAST}|{_NEGATION}".split("|")})) + "]"
 )
 
 NEG, AFTER, CONC, NOT, WORD = "NEG_", "AFTER_", "CONC_", "NOT_", "W_"
@@ -123,6 +129,8 @@ class FeatureConfig:
 def scopes(text: str, neg_scope: int) -> list[tuple[str, int, int]]:
     """(prefix, start, end) spans of normalised text: a negator word (NOT_), the words it negates
     (NEG_), the rest of a sentence after a contrast word (AFTER_), or a conceded clause (CONC_)."""
+    if not _SCOPE_WORD_RE.search(text):
+        return []
     spans = [(CONC, *m.span(1)) for m in _CONCESSION_RE.finditer(text) if m.end(1) > m.start(1)]
     after = False
     prev_end = 0
@@ -144,12 +152,6 @@ def scopes(text: str, neg_scope: int) -> list[tuple[str, int, int]]:
             if end > neg.end():
                 spans.append((NEG, neg.end(), end))
     return spans
-
-
-@functools.lru_cache(maxsize=16384)
-def _cached_scopes(text: str, neg_scope: int) -> tuple[tuple[str, int, int], ...]:
-    """scopes(), remembered: the sentiment and aspect features of a clause need the same ones."""
-    return tuple(scopes(text, neg_scope))
 
 
 Flags = dict[str, list[bool]]
@@ -226,20 +228,22 @@ def lexicon_features(text: str, flags: Flags, aspect_terms: bool) -> list[str]:
 
 
 def opinion_features(text: str, flags: Flags) -> list[str]:
-    """The LX_ and K_ part of lexicon_features()."""
+    """The LX_ and K_ part of lexicon_features(). Only the AFTER_ and CONC_ flags are read, and
+    a scope missing from `flags` is empty ({}: none)."""
     out: list[str] = []
     for hit in lexicon.hits(text):
-        scope = inside(flags, hit.start, hit.end) - {NEG}
+        scope = inside(flags, hit.start, hit.end) - {NEG} if flags else set()
         base = (NEG if hit.negated else "") + LEX + hit.polarity
         out += (
             [CONC + base] if CONC in scope else [base, AFTER + base] if AFTER in scope else [base]
         )
     if lexicon.is_nothing(text):
         out.append(KIND + "nothing")
-    if lexicon.is_question(text):
-        out.append(KIND + "question")
-    if lexicon.is_suggestion(text):
-        out.append(KIND + "suggestion")
+    if lexicon.asks(text):  # one search where most texts neither ask nor suggest
+        if lexicon.is_question(text):
+            out.append(KIND + "question")
+        if lexicon.is_suggestion(text):
+            out.append(KIND + "suggestion")
     return out
 
 
@@ -248,17 +252,36 @@ def aspect_features(text: str) -> list[str]:
     return [ASPECT + key for key in aspects.term_hits(text)]
 
 
+class _TextParts(NamedTuple):
+    """What the features of a normalised text need besides its characters: its scopes, and the
+    hashes of its opinion_features() (none without the lexicon)."""
+
+    spans: tuple[tuple[str, int, int], ...]
+    opinion: tuple[int, ...]
+
+
 @functools.lru_cache(maxsize=16384)
-def _opinion_hashes(text: str, neg_scope: int) -> tuple[int, ...]:
-    """Hashes of opinion_features(), remembered: the sentiment and the aspect features of a
-    clause both need them, and hashing them in Python is a third of analyze()'s time."""
-    flags = char_flags(len(text), _cached_scopes(text, neg_scope))
-    return tuple(fnv1a(f) for f in opinion_features(text, flags))
+def _text_parts(text: str, neg_scope: int, with_lexicon: bool) -> _TextParts:
+    """_TextParts of a text, remembered: the answers that come back every day (好评, 无) and the
+    texts of a batch that is hashed again (analyze() hashes each text once for both configs)."""
+    spans = tuple(scopes(text, neg_scope))
+    if not with_lexicon or not text:
+        return _TextParts(spans, ())
+    # A hit's copies depend on its AFTER_ and CONC_ scopes only, which most texts do not have.
+    scoped = [s for s in spans if s[0] in (AFTER, CONC)]
+    flags = char_flags(len(text), scoped) if scoped else {}
+    return _TextParts(spans, tuple(map(_lexicon_hash, opinion_features(text, flags))))
 
 
 @functools.lru_cache(maxsize=16384)
 def _aspect_hashes(text: str) -> tuple[int, ...]:
-    return tuple(fnv1a(f) for f in aspect_features(text))
+    return tuple(map(_lexicon_hash, aspect_features(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _lexicon_hash(feature: str) -> int:
+    """fnv1a() of a lexicon feature: there are a few dozen (LX_pos, AFTER_LX_neg, A_price ...)."""
+    return fnv1a(feature)
 
 
 def is_negator(feature: str) -> bool:
@@ -295,6 +318,10 @@ def _scope_parts(prefix: str) -> list[str]:
     return [p for p in (AFTER, NEG, CONC, NOT) if p in prefix]
 
 
+# Every prefix a character n-gram can have, in the order their features are collected.
+_CHAR_PREFIXES = ("", NEG, AFTER, AFTER + NEG, CONC, NOT, AFTER + NOT)
+
+
 class HashedBatch(NamedTuple):
     """CSR parts of a batch of hashed, L2-normalised feature rows."""
 
@@ -315,7 +342,7 @@ class FeatureHasher:
         prefixes: tuple[str, ...] = ("", NEG, AFTER, AFTER + NEG, CONC)
         if config.negator_weight:
             prefixes += (NOT, AFTER + NOT)
-        self._prefix_h = {p: np.uint64(fnv1a(p)) for p in prefixes}
+        self.prefixes = frozenset(prefixes)
 
     def feature_hash(self, feature: str) -> int:
         """64-bit hash of one feature string."""
@@ -325,98 +352,222 @@ class FeatureHasher:
         """(bucket id, sign) of a 64-bit feature hash."""
         return (h ^ (h >> 32)) & ((1 << self.config.n_bits) - 1), -1 if h >> 63 else 1
 
-    def _char_hashes(self, cps: NDArray[np.uint64], flags: dict[str, NDArray[np.bool_]]) -> Any:
-        """Hashes of all (prefixed) character n-grams of the 0-separated code-point array."""
-        prime = np.uint64(_FNV_PRIME)
-        n = cps.size
-        base = {"": cps != 0, **flags}  # "": position holds a character (0 separates texts)
-        all_in = dict(base)
-        any_neg = base[NEG]
-        # Most comments have no negation, contrast or concession: a prefix whose scope is empty
-        # in the whole batch emits nothing, so its hashes are not computed (small batches).
-        present = {p for p in flags if flags[p].any()}
-        hashes = {
-            p: np.full(n, h0, dtype=np.uint64)
-            for p, h0 in self._prefix_h.items()
-            if all(part in present for part in _scope_parts(p))
-        }
-        out = []
-        for k in range(self.config.ngram_max):
-            if k:  # all_in[p][i]: the n-gram cps[i : i + k + 1] lies entirely inside scope p
-                all_in = {p: f[: n - k] & base[p][k:] for p, f in all_in.items()}
-                any_neg = any_neg[: n - k] | base[NEG][k:]
-            # The same rules as inside() and copies(), as boolean masks.
-            kept = all_in[""] & ~all_in[CONC]
-            neg, rest = kept & any_neg, kept & ~any_neg
-            plain, negator = rest & ~all_in[NOT], rest & all_in[NOT]
-            emit = {"": plain, NEG: neg, NOT: negator, CONC: all_in[""] & all_in[CONC]}
-            for p in (NEG, NOT, ""):
-                emit[AFTER + p] = emit[p] & all_in[AFTER]
-            for p in hashes:
-                # hash of prefix + cps[i : i + k + 1]; uint64 arrays wrap silently.
-                hashes[p] = (hashes[p][: n - k] ^ cps[k:]) * prime
-                out.append((p, np.flatnonzero(emit[p]), hashes[p][emit[p]]))
-        return out
-
     def transform(self, texts: Sequence[str]) -> HashedBatch:
         """Hash a batch; each row is binary presence with random sign, scaled to unit L2 norm.
 
         (NOT_ features, when emitted, are then multiplied by config.negator_weight.)
         """
-        norm = [normalize(t) for t in texts]
-        joined = "\0".join(masked(t) if self.config.mask_targets else t for t in norm) + "\0"
-        cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        starts = np.cumsum([0] + [len(t) + 1 for t in norm])
-        doc_of_pos = np.repeat(np.arange(len(norm)), np.diff(starts))
-        flags = {p: np.zeros(cps.size, dtype=bool) for p in (NEG, AFTER, CONC, NOT)}
-        word_docs: list[int] = []
-        word_hashes: list[int] = []
-        word_negator: list[bool] = []
-        negator_weight = self.config.negator_weight
+        return transform_leading([self], [normalize(t) for t in texts], [len(texts)])[0]
+
+    def _text_features(self, norm: Sequence[str], parts: Sequence[_TextParts]) -> _Features:
+        """The features that are not character n-grams (lexicon hits, jieba words) of each text."""
+        config = self.config
+        docs: list[int] = []
+        hashes: list[int] = []
+        negator: list[bool] = []
         cache = self._word_cache
         if len(cache) > self._MAX_CACHE:
             cache.clear()  # bounded memory in a long-running service
-        for i, t in enumerate(norm):
-            spans = _cached_scopes(t, self.config.neg_scope)
-            for p, a, b in spans:
-                flags[p][starts[i] + a : starts[i] + b] = True
-            if self.config.lexicon and t:
+        for i, (t, t_parts) in enumerate(zip(norm, parts[: len(norm)], strict=True)):
+            if not t:
+                continue
+            if config.lexicon:
                 # Lexicon features are never negator (NOT_) features.
-                lex = _opinion_hashes(t, self.config.neg_scope)
-                if self.config.aspect_terms:
+                lex = t_parts.opinion
+                if config.aspect_terms:
                     lex += _aspect_hashes(t)
-                word_hashes += lex
-                word_negator += [False] * len(lex)
-                word_docs += [i] * len(lex)
-            extra = words(t, char_flags(len(t), spans)) if self.config.words and t else []
-            if extra:
-                for w in extra:
-                    negator = is_negator(w)
-                    if negator and not negator_weight:
+                hashes += lex
+                negator += [False] * len(lex)
+            if config.words:
+                for w in words(t, char_flags(len(t), t_parts.spans)):
+                    is_neg = is_negator(w)
+                    if is_neg and not config.negator_weight:
                         continue
                     h = cache.get(w)
                     if h is None:
                         h = cache[w] = fnv1a(w)
-                    word_hashes.append(h)
-                    word_negator.append(negator)
-                word_docs += [i] * (len(word_hashes) - len(word_docs))
-        parts = self._char_hashes(cps, flags)
-        docs = np.concatenate([doc_of_pos[pos] for _, pos, _ in parts] + [np.array(word_docs, int)])
-        hashes = np.concatenate([h for _, _, h in parts] + [np.array(word_hashes, np.uint64)])
-        negators = np.concatenate(
-            [np.full(h.size, is_negator(p)) for p, _, h in parts] + [np.array(word_negator, bool)]
+                    hashes.append(h)
+                    negator.append(is_neg)
+            docs += [i] * (len(hashes) - len(docs))
+        return _Features(
+            np.array(docs, dtype=np.int64),
+            np.array(hashes, dtype=np.uint64),
+            np.array(negator, dtype=bool),
         )
-        # Binary presence: drop repeats of a feature within a text (sort by text, then hash).
-        order = np.lexsort((hashes, docs))
-        docs, hashes, negators = docs[order], hashes[order], negators[order]
+
+    def _rows(self, features: _Features, n_texts: int) -> HashedBatch:
+        """The CSR rows of features sorted by text, then hash: repeats dropped (binary presence),
+        bucket and sign from the hash, each row scaled to unit norm."""
+        docs, hashes, negators = features
         keep = np.ones(docs.size, dtype=bool)
         keep[1:] = (docs[1:] != docs[:-1]) | (hashes[1:] != hashes[:-1])
         docs, hashes, negators = docs[keep], hashes[keep], negators[keep]
         mask = np.uint64((1 << self.config.n_bits) - 1)
         indices = ((hashes ^ (hashes >> np.uint64(32))) & mask).astype(np.int32)
-        counts = np.bincount(docs, minlength=len(norm))
+        counts = np.bincount(docs, minlength=n_texts)
         values = np.repeat(1.0 / np.sqrt(np.maximum(counts, 1)), counts).astype(np.float32)
-        values[negators] *= negator_weight
+        values[negators] *= self.config.negator_weight
         values[(hashes >> np.uint64(63)) == 1] *= -1.0
         indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         return HashedBatch(indices, values, indptr, 1 << self.config.n_bits)
+
+
+class _Features(NamedTuple):
+    """Features as parallel arrays: the text each is of, its 64-bit hash, is it a NOT_ feature."""
+
+    docs: NDArray[np.int64]
+    hashes: NDArray[np.uint64]
+    negators: NDArray[np.bool_]
+
+    def take(self, which: NDArray[np.intp] | NDArray[np.bool_]) -> _Features:
+        """The features at `which` (indices or a mask)."""
+        return _Features(self.docs[which], self.hashes[which], self.negators[which])
+
+
+class _Joined(NamedTuple):
+    """Normalised texts as one array of code points, 0 after each text, and the NEG_ / AFTER_ /
+    CONC_ / NOT_ scope of every position."""
+
+    cps: NDArray[np.uint64]
+    doc_of_pos: NDArray[np.int64]
+    flags: dict[str, NDArray[np.bool_]]
+    # Positions of service names (FeatureConfig.mask_targets), which no n-gram may contain.
+    service_names: NDArray[np.bool_]
+
+
+def _joined(norm: Sequence[str], spans: Sequence[Sequence[tuple[str, int, int]]]) -> _Joined:
+    """The _Joined form of normalised texts with their scopes (scopes())."""
+    joined = "\0".join(norm) + "\0"
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = [len(t) + 1 for t in norm]
+    doc_of_pos = np.repeat(np.arange(len(norm), dtype=np.int64), lengths)
+    flags = {p: np.zeros(cps.size, dtype=bool) for p in (NEG, AFTER, CONC, NOT)}
+    start = 0
+    for length, text_spans in zip(lengths, spans, strict=True):
+        for p, a, b in text_spans:
+            flags[p][start + a : start + b] = True
+        start += length
+    # One pass over the whole batch finds the same names as one per text: no name holds a 0.
+    service_names = np.zeros(cps.size, dtype=bool)
+    for m in aspects.SERVICE_NAMES_RE.finditer(joined):
+        service_names[m.start() : m.end()] = True
+    return _Joined(cps, doc_of_pos, flags, service_names)
+
+
+Masks = dict[str, NDArray[np.bool_]]
+
+
+def _emitted(ok: NDArray[np.bool_], all_in: Masks, any_neg: NDArray[np.bool_]) -> Masks:
+    """Per prefix, the n-grams emitted with it: the rules of inside() and copies() as boolean
+    masks. ok: the n-gram holds characters only; all_in[p]: it lies entirely inside scope p;
+    any_neg: some character of it is negated."""
+    kept = ok & ~all_in[CONC]
+    neg, rest = kept & any_neg, kept & ~any_neg
+    plain, negator = rest & ~all_in[NOT], rest & all_in[NOT]
+    emit = {"": plain, NEG: neg, NOT: negator, CONC: ok & all_in[CONC]}
+    for p in (NEG, NOT, ""):
+        emit[AFTER + p] = emit[p] & all_in[AFTER]
+    return emit
+
+
+def _char_ngrams(
+    joined: _Joined, hashers: Sequence[FeatureHasher]
+) -> tuple[_Features, list[NDArray[np.bool_]]]:
+    """All (prefixed) character n-grams any of the hashers emits, and per hasher which of them
+    it emits. An n-gram's hash is the same for every hasher; the hashers differ in the
+    characters an n-gram may hold (mask_targets) and in the prefixes they use (negator_weight)."""
+    cps, flags = joined.cps, joined.flags
+    prime = np.uint64(_FNV_PRIME)
+    n = cps.size
+    text = cps != 0  # 0 separates texts
+    valid = [text & ~joined.service_names if h.config.mask_targets else text for h in hashers]
+    # Most comments have no negation, contrast or concession: a prefix whose scope is empty in
+    # the whole batch emits nothing, so its hashes are not computed (small batches).
+    present = {p for p in flags if flags[p].any()}
+    used = set().union(*(h.prefixes for h in hashers))
+    hashes = {
+        p: np.full(n, fnv1a(p), dtype=np.uint64)
+        for p in _CHAR_PREFIXES
+        if p in used and all(part in present for part in _scope_parts(p))
+    }
+    all_in, any_neg, all_valid = dict(flags), flags[NEG], valid
+    parts: list[_Features] = []
+    members: list[list[NDArray[np.bool_]]] = [[] for _ in hashers]
+    for k in range(hashers[0].config.ngram_max):
+        if k:  # all_in[p][i]: the n-gram cps[i : i + k + 1] lies entirely inside scope p
+            all_in = {p: f[: n - k] & flags[p][k:] for p, f in all_in.items()}
+            any_neg = any_neg[: n - k] | flags[NEG][k:]
+            all_valid = [f[: n - k] & v[k:] for f, v in zip(all_valid, valid, strict=True)]
+        emits = [_emitted(ok, all_in, any_neg) for ok in all_valid]
+        for p in hashes:
+            # hash of prefix + cps[i : i + k + 1]; uint64 arrays wrap silently.
+            hashes[p] = (hashes[p][: n - k] ^ cps[k:]) * prime
+            emit = [e[p] if p in h.prefixes else None for e, h in zip(emits, hashers, strict=True)]
+            union = functools.reduce(np.logical_or, [e for e in emit if e is not None])
+            pos = np.flatnonzero(union)
+            negator = np.full(pos.size, p in (NOT, AFTER + NOT))
+            parts.append(_Features(joined.doc_of_pos[pos], hashes[p][pos], negator))
+            for j, e in enumerate(emit):
+                members[j].append(e[pos] if e is not None else np.zeros(pos.size, dtype=bool))
+    return _concatenate(parts), [np.concatenate(m) for m in members]
+
+
+def _concatenate(parts: Sequence[_Features]) -> _Features:
+    return _Features(*(np.concatenate(arrays) for arrays in zip(*parts, strict=True)))
+
+
+def _by_text_then_hash(features: _Features) -> NDArray[np.intp]:
+    """The order that sorts features by text, then hash, as the stable np.lexsort((hashes, docs))
+    does (a third of the time): one sort of one 64-bit key holding the text, the hash's top bits
+    and the feature's index. When that does not order a text's hashes (two of them share the top
+    bits: rare) or ties a NOT_ feature with another of the same hash (never seen), the two-key
+    sort decides."""
+    docs, hashes, negators = features
+    doc_bits = int(docs.max()).bit_length() if docs.size else 0
+    index_bits = max(docs.size - 1, 1).bit_length()
+    hash_bits = 64 - doc_bits - index_bits
+    if hash_bits < 24:  # (training batches) too few bits to expect a key to order the hashes
+        return np.lexsort((hashes, docs))
+    key = (hashes >> np.uint64(64 - hash_bits)) << np.uint64(index_bits)
+    key |= np.arange(docs.size, dtype=np.uint64)
+    if doc_bits:
+        key |= docs.astype(np.uint64) << np.uint64(64 - doc_bits)
+    key.sort()
+    order = (key & np.uint64((1 << index_bits) - 1)).astype(np.intp)
+    d, h, neg = docs[order], hashes[order], negators[order]
+    same_doc = d[1:] == d[:-1]
+    unordered = same_doc & (h[1:] < h[:-1])
+    negator_tie = same_doc & (h[1:] == h[:-1]) & (neg[1:] != neg[:-1])
+    if np.any(unordered | negator_tie):
+        return np.lexsort((hashes, docs))
+    return order
+
+
+def transform_leading(
+    hashers: Sequence[FeatureHasher], norm: Sequence[str], counts: Sequence[int]
+) -> list[HashedBatch]:
+    """[h.transform(texts[:n]) for h, n in zip(hashers, counts)] for the normalised texts `norm`
+    (normalize()), sharing the work the hashers have in common: scopes, n-gram hashes and the sort
+    (analyze() hashes a comment's clauses with its sentiment and its aspect config, and the
+    comment itself only with the first)."""
+    configs = [h.config for h in hashers]
+    if len({(c.neg_scope, c.ngram_max) for c in configs}) > 1:
+        return [transform_leading([h], norm, [n])[0] for h, n in zip(hashers, counts, strict=True)]
+    neg_scope = configs[0].neg_scope
+    norm = norm[: max(counts, default=0)]
+    with_lexicon = any(c.lexicon for c in configs)
+    parts = [_text_parts(t, neg_scope, with_lexicon) for t in norm]
+    chars, members = _char_ngrams(_joined(norm, [p.spans for p in parts]), hashers)
+    others = [h._text_features(norm[:n], parts) for h, n in zip(hashers, counts, strict=True)]
+    features = _concatenate([chars, *others])
+    # A hasher's features are its n-grams, then its other features (as when it hashes alone).
+    sizes = [o.docs.size for o in others]
+    for j, n in enumerate(counts):
+        own = [np.full(size, i == j) for i, size in enumerate(sizes)]
+        members[j] = np.concatenate([members[j], *own]) & (features.docs < n)
+    order = _by_text_then_hash(features)
+    features = features.take(order)
+    return [
+        h._rows(features.take(member[order]), n)
+        for h, member, n in zip(hashers, members, counts, strict=True)
+    ]

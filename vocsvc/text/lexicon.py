@@ -17,8 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Polarity = Literal["pos", "neg", "neu"]
 
@@ -107,6 +106,11 @@ def longest_first(words: Iterable[str]) -> str:
     alternatives of a flat alternation one by one at every position, a trie one character at a
     time, which is what makes lexicon look-ups ~5x faster. Greedy optional tails give the longest
     match, as a longest-first alternation would.
+
+    re still tries the root's branches one by one, and the aspect terms start with 400 different
+    characters: a root of more than _GROUP branches is split into groups of _GROUP, each behind a
+    look-ahead for its first characters (twice as fast). At most one branch can match a given
+    first character, so the groups change no match.
     """
     trie: dict[str, Any] = {}
     for word in set(words):
@@ -122,7 +126,20 @@ def longest_first(words: Iterable[str]) -> str:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return pattern(trie)
+    if "" in trie or len(trie) <= _GROUP:
+        return pattern(trie)
+    first = sorted(trie)
+    groups = [first[i : i + _GROUP] for i in range(0, len(first), _GROUP)]
+    guarded = [f"(?=[{_chars(g)}]){pattern({ch: trie[ch] for ch in g})}" for g in groups]
+    return f"(?=[{_chars(first)}])(?:{'|'.join(guarded)})"
+
+
+_GROUP = 64
+
+
+def _chars(chars: Iterable[str]) -> str:
+    """The characters, escaped for a character set."""
+    return "".join(re.escape(ch) for ch in chars)
 
 
 _ENTRIES: dict[str, Polarity | None] = {
@@ -134,13 +151,21 @@ _ENTRIES: dict[str, Polarity | None] = {
 _KINDS: dict[str, Polarity | str | None] = {**dict.fromkeys(NEGATORS, _NEGATOR), **_ENTRIES}
 # One pass: a sentence break, or the longest lexicon word or negator at this position (ordered
 # alternation, longest first, so 不错 is a word and not the negator 不 before 错).
-_TOKEN_RE = re.compile(f"(?P<brk>{_SENTENCE_BREAK})|{longest_first(_KINDS)}")
+# The look-ahead for a first character halves the time of a look-up: re skips the search to
+# positions that begin a pattern only when the pattern opens with a plain character or set,
+# which the break group hides from it, so without it every position tries every trie branch.
+_FIRST_CHARS = _chars(sorted({word[0] for word in _KINDS}))
+_TOKEN_RE = re.compile(
+    f"(?=[{_FIRST_CHARS}]|{_SENTENCE_BREAK})(?:(?P<brk>{_SENTENCE_BREAK})|{longest_first(_KINDS)})"
+)
 _NEGATOR_RE = re.compile(longest_first(NEGATORS))
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A lexicon word in a text: where, its polarity, and whether it is negated (odd negators)."""
+class Hit(NamedTuple):
+    """A lexicon word in a text: where, its polarity, and whether it is negated (odd negators).
+
+    A tuple of plain values, which the garbage collector stops following: a batch of comments
+    leaves thousands of hits in the cache, and as objects every full collection walked them."""
 
     start: int
     end: int
@@ -148,12 +173,6 @@ class Hit:
     negated: bool
 
 
-# A comment and its only clause, the sentiment and the aspect features, and the answers that
-# come back every day (好评, 无) all ask about the same texts: remember the recent ones.
-_cache = functools.lru_cache(maxsize=16384)
-
-
-@_cache
 def hits(text: str) -> tuple[Hit, ...]:
     """Opinion words of (normalised, simplified) text, longest match first, with negation parity."""
     out: list[Hit] = []
@@ -189,16 +208,24 @@ NOTHING = frozenset(
 """
     )
 )
-_QUESTION_RE = re.compile(
+_QUESTION = (
     r"请问|[?？]|吗$|吗[啊呀呢]?\s*$|怎么办|怎么弄|怎么操作|怎么申请|怎样|如何|能不能|可不可以|是否|有没有|"
     r"多久能|什么时候|啥时候|几点|哪里可以|在哪|咩|點樣|点样|几时|想知道|想了解|想问|问一下|问个|问下|"
     r"咨询一下|要不要|多少钱|可唔可以|有冇|是不是.{0,12}[?？]|可以.{0,8}吗|能.{0,10}吗"
 )
-_SUGGESTION_RE = re.compile(
+# The characters the alternatives start with (a test checks): the look-ahead spares re trying
+# each alternative at each position, which halves the time of a search.
+_QUESTION_STARTS = "请?？吗怎如能可是有多什啥几哪在咩點点想问咨要"
+_QUESTION_RE = re.compile(f"(?=[{_QUESTION_STARTS}])(?:{_QUESTION})")
+_SUGGESTION = (
     r"希望|建议|最好能|最好是|能否|可否|如果能|要是能|要是有|应该多|可以考虑|期待|期望|麻烦下次|下次能|能不能|"
     r"请尽快|请早日|盼|望|请(?:回电|联系|帮|处理|给|告知|通知|抄送|确认)|麻烦(?:你们|您|你)?(?:回电|联系|帮|处理|下次)|"
     r"回个电话|联系我|就好了$|多(?:开|加|设|安排|给)"
 )
+_SUGGESTION_STARTS = "希建最能可如要应期麻下请盼望回联就多"
+_SUGGESTION_RE = re.compile(f"(?=[{_SUGGESTION_STARTS}])(?:{_SUGGESTION})")
+# A question or a suggestion, in one search (asks(): every clause of a comment is asked).
+_ASKS_RE = re.compile(f"(?=[{_QUESTION_STARTS}{_SUGGESTION_STARTS}])(?:{_QUESTION}|{_SUGGESTION})")
 _PUNCT_RE = re.compile(r"[\W_]+")
 # 暂时没什么想说的, 本人无意见, 没有其他要补充的了, 没有别的了谢谢: "nothing (else) (to say)".
 _NOTHING_RE = re.compile(
@@ -209,20 +236,26 @@ _NOTHING_RE = re.compile(
 )
 
 
-@_cache
+# The features and the reading of a text both ask, and the answers that come back every day
+# (无, 没有) are asked again: remember the recent ones. (The features remember their hits and
+# kinds of answer themselves, the analyser its comments' clauses.)
+@functools.lru_cache(maxsize=16384)
 def is_nothing(text: str) -> bool:
     """An answer that says nothing: empty, only punctuation, or 无 / 没有 / 暂无 / 不知道 ..."""
     core = _PUNCT_RE.sub("", text.lower())
     return not core or core in NOTHING or _NOTHING_RE.fullmatch(core) is not None
 
 
-@_cache
 def is_question(text: str) -> bool:
     """The clause asks something (请问, 吗, ？, 怎么办, 能不能 ...)."""
     return _QUESTION_RE.search(text) is not None
 
 
-@_cache
 def is_suggestion(text: str) -> bool:
     """The clause asks for a change (希望, 建议, 最好能, 能否 ...)."""
     return _SUGGESTION_RE.search(text) is not None
+
+
+def asks(text: str) -> bool:
+    """is_question(text) or is_suggestion(text)."""
+    return _ASKS_RE.search(text) is not None

@@ -1,0 +1,97 @@
+"""The lexicon's regular expressions: the look-aheads that make them fast change no match."""
+
+from __future__ import annotations
+
+import random
+import re
+import re._parser as sre_parse  # type: ignore[import-not-found]  # a pattern's parse tree
+
+import pytest
+
+from vocsvc.text import aspects, lexicon
+
+
+def first_characters(pattern: str) -> set[str]:
+    """The characters the top-level alternatives of `pattern` start with (each one a character or
+    a set of characters)."""
+    (op, av), *rest = sre_parse.parse(pattern).data
+    assert op is sre_parse.BRANCH and not rest
+    out: set[str] = set()
+    for alternative in av[1]:
+        op, arg = alternative.data[0]
+        if op is sre_parse.LITERAL:
+            out.add(chr(arg))
+        else:
+            assert op is sre_parse.IN and all(o is sre_parse.LITERAL for o, _ in arg)
+            out |= {chr(c) for _, c in arg}
+    return out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (lexicon._QUESTION, lexicon._QUESTION_STARTS),
+        (lexicon._SUGGESTION, lexicon._SUGGESTION_STARTS),
+    ],
+)
+def test_the_look_ahead_lists_every_first_character(pattern: str, starts: str) -> None:
+    assert first_characters(pattern) == set(starts)
+
+
+def random_texts(words: list[str], n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    pieces = [*words, *"的了很不没但是，。？?! 吗a"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(n)]
+
+
+def plain_trie(words: list[str]) -> re.Pattern[str]:
+    """longest_first() without its look-aheads (the pattern it builds for a small root)."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(pattern(trie))
+
+
+def test_grouped_trie_matches_what_the_plain_trie_matches() -> None:
+    terms = sorted(aspects._TERM_KEYS)
+    grouped, plain = re.compile(lexicon.longest_first(terms)), plain_trie(terms)
+    assert grouped.pattern != plain.pattern  # 400 first characters: the root is grouped
+    for text in random_texts(terms, 3000, 1):
+        assert [m.span() for m in grouped.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
+
+
+def test_small_tries_are_not_grouped() -> None:
+    assert (
+        lexicon.longest_first(["好", "好吃", "不错"]) == plain_trie(["好", "好吃", "不错"]).pattern
+    )
+    assert re.fullmatch(lexicon.longest_first(["", "a"]), "")  # the empty word still matches
+
+
+def test_hits_scan_finds_what_the_unguarded_pattern_finds() -> None:
+    unguarded = re.compile(
+        f"(?P<brk>{lexicon._SENTENCE_BREAK})|{plain_trie(list(lexicon._KINDS)).pattern}"
+    )
+    for text in random_texts(list(lexicon._KINDS), 3000, 2):
+        assert [m.span() for m in lexicon._TOKEN_RE.finditer(text)] == [
+            m.span() for m in unguarded.finditer(text)
+        ]
+
+
+def test_asks_is_question_or_suggestion() -> None:
+    texts = random_texts(["请问", "希望", "建议", "能不能", "就好了", "吗", "多开", "望"], 3000, 3)
+    for text in texts:
+        assert lexicon.asks(text) == (lexicon.is_question(text) or lexicon.is_suggestion(text))
+    assert lexicon.asks("能快点吗") and lexicon.asks("希望多开窗口") and not lexicon.asks("很好")
