@@ -14,11 +14,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from vocsvc.text.analysis import CommentView, TextAnalysis, TextAnalyzer, read
-from vocsvc.text.cxset import CxRecord
+from vocsvc.text.cxset import LABELS, CxRecord
 from vocsvc.text.prepare import prepare
 from vocsvc.text.train import roc_auc
 
-LABELS = ("negative", "neutral", "positive")
 Pairs = set[tuple[str, str]]
 
 
