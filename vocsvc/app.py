@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -50,6 +48,7 @@ from vocsvc.ingest.writer import get_answer_writer
 from vocsvc.journeymap.endpoints import router as journeymap_router
 from vocsvc.journeys.endpoints import public_router as journeys_public
 from vocsvc.journeys.endpoints import router as journeys_router
+from vocsvc.lifetime import freeze_what_lives_forever
 from vocsvc.responses.endpoints import router as responses_router
 from vocsvc.reviews.endpoints import router as reviews_router
 from vocsvc.security.admission import AdmissionMiddleware
@@ -95,7 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def warm_up(_app: FastAPI) -> AsyncIterator[None]:
         # Loaded before the first answer arrives, not while a customer waits for it.
         await anyio.to_thread.run_sync(load_readers, settings.sentiment_backend)
-        _freeze_what_lives_forever()
+        freeze_what_lives_forever()
         yield
         # Requests in flight have been answered by now; whatever is still queued gets written.
         await anyio.to_thread.run_sync(get_answer_writer().close)
@@ -167,15 +166,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Health(status="ok")
 
     return app
-
-
-@functools.cache  # once a process: a test run starts many apps
-def _freeze_what_lives_forever() -> None:
-    # What is loaded by now (modules, the model, routes) lives as long as the process: the
-    # collector need not walk it again. Without this, each full collection walked ~200k
-    # objects, a 130-150 ms pause of every request in flight (the ingest p99).
-    gc.collect()
-    gc.freeze()
 
 
 def _limiter(per_minute: int) -> RateLimiter | None:

@@ -75,9 +75,11 @@ def analyze_stream(stream: BinaryIO, out: TextIO, model: Path | None = None) -> 
     """Write one JSON analysis per input line (empty lines included) to out, in order."""
     import json
 
+    from vocsvc.lifetime import freeze_what_lives_forever
     from vocsvc.text.analysis import get_analyzer
 
     analyzer = get_analyzer(model)
+    freeze_what_lives_forever()
     batch: list[str] = []
 
     def flush() -> None:
@@ -108,9 +110,11 @@ def _sentiment(args: argparse.Namespace) -> int:
 
 def score_stream(stream: BinaryIO, out: TextIO, backend: str, model: Path | None = None) -> int:
     """Write one probability per input line (empty lines included) to out."""
+    from vocsvc.lifetime import freeze_what_lives_forever
     from vocsvc.text.sentiment import get_backend
 
     scorer = get_backend(backend, model)
+    freeze_what_lives_forever()
     batch: list[str] = []
     for line in _lines(stream):
         batch.append(line)
