@@ -9,6 +9,8 @@ import re._parser as sre_parse  # type: ignore[import-not-found]  # a pattern's 
 import pytest
 
 from vocsvc.text import aspects, lexicon
+from vocsvc.text.analysis import CommentView
+from vocsvc.text.prepare import prepare
 
 
 def first_characters(pattern: str) -> set[str]:
@@ -95,3 +97,33 @@ def test_asks_is_question_or_suggestion() -> None:
     for text in texts:
         assert lexicon.asks(text) == (lexicon.is_question(text) or lexicon.is_suggestion(text))
     assert lexicon.asks("能快点吗") and lexicon.asks("希望多开窗口") and not lexicon.asks("很好")
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["请问会员卡怎么办？", "希望增加停车位", "能不能多开一个窗口", "望尽快处理", "还望改进"],
+)
+def test_a_question_or_a_suggestion_only_asks(clause: str) -> None:
+    assert lexicon.only_asks(clause)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "不算失望",
+        "太让人失望了",
+        "一望无际的大海",
+        "无论如何也打不通",
+        "有几点不足",
+        "7点多开始排队",
+    ],
+)
+def test_a_cue_inside_another_word_asks_nothing(clause: str) -> None:
+    assert lexicon.asks(clause)  # the cue is there (望, 如何, 几点, 多开) ...
+    assert not lexicon.only_asks(clause)  # ... and the clause asks nothing
+
+
+def test_an_opinion_is_read_from_the_clauses_that_do_not_only_ask() -> None:
+    view = CommentView.of(prepare("朋友推荐来的，不算失望，希望多开几家店"))
+    assert view.asks == (False, False, True)
+    assert view.opinion_text == "朋友推荐来的，不算失望"

@@ -175,8 +175,8 @@ def _row_dot(batch: HashedBatch, weights: NDArray[np.float32]) -> Vector:
 
 
 def asks_only(text: str) -> bool:
-    """The clause asks or suggests (请问…, …吗？, 希望…, 建议…)."""
-    return lexicon.asks(text)
+    """The clause asks or suggests (lexicon.only_asks): it carries no opinion of its own."""
+    return lexicon.only_asks(normalize(text))
 
 
 @dataclass(frozen=True)

@@ -259,3 +259,18 @@ def is_suggestion(text: str) -> bool:
 def asks(text: str) -> bool:
     """is_question(text) or is_suggestion(text)."""
     return _ASKS_RE.search(text) is not None
+
+
+# Words that hold a question's or a suggestion's cue but ask nothing: 望 in 失望 / 一望无际, 如何
+# in 无论如何, 几点 in 几点不足, 多开 in 7点多开始: seen in the review corpora, where they took
+# clauses out of the reading of reviews (不算失望 was read as a wish, 有几点不足 as a question).
+_NOT_ASKING_RE = re.compile(
+    r"[失绝观渴看张声威名众厚奢一]望|(?:无论|不管|不论)(?:如何|怎样|怎么|在哪)|几点(?:不足|意见|建议|"
+    r"问题|缺点|看法|感受|体会|要说)|(?<=[0-9点个天年月])多(?=开|加|设|安排|给)"
+)
+
+
+def only_asks(text: str) -> bool:
+    """The clause (normalised, simplified) asks or suggests: asks() without the cues that ask
+    nothing (不算失望, 无论如何, 有几点不足). The analyser reads no opinion in such a clause."""
+    return asks(_NOT_ASKING_RE.sub("\0", text))
