@@ -55,3 +55,19 @@ def test_sentiment_command_keeps_printing_one_probability_per_line() -> None:
     assert done.returncode == 0, done.stderr.decode()
     good, empty, bad = (float(x) for x in done.stdout.decode().split())
     assert good > 0.6 > empty > 0.4 > bad
+
+
+def test_the_stream_commands_freeze_what_they_loaded() -> None:
+    # The collector would walk the model's objects again and again while the stream is read.
+    script = (
+        "import gc, io\n"
+        "from vocsvc.text.cli import analyze_stream\n"
+        "before = gc.get_freeze_count()\n"
+        "analyze_stream(io.BytesIO('很好\\n'.encode()), io.StringIO())\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, check=True, cwd=ROOT, timeout=120
+    )
+    before, after = map(int, done.stdout.split())
+    assert before == 0 and after > 0
