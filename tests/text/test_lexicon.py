@@ -127,3 +127,40 @@ def test_an_opinion_is_read_from_the_clauses_that_do_not_only_ask() -> None:
     view = CommentView.of(prepare("朋友推荐来的，不算失望，希望多开几家店"))
     assert view.asks == (False, False, True)
     assert view.opinion_text == "朋友推荐来的，不算失望"
+
+
+@pytest.mark.parametrize(
+    ("word", "inside"),
+    [
+        ("抵制", "抵"),
+        ("房卡", "卡"),
+        ("SIM卡", "卡"),
+        ("您好", "好"),
+        ("依旧", "旧"),
+        ("差距", "差"),
+    ],
+)
+def test_a_word_holding_a_one_character_entry_is_not_read_as_it(word: str, inside: str) -> None:
+    assert inside in lexicon.POSITIVE + lexicon.NEGATIVE
+    assert all(h.end - h.start > 1 for h in lexicon.hits(word.lower()))
+
+
+def test_boycott_reads_as_a_complaint_and_cantonese_value_as_praise() -> None:
+    assert [h.polarity for h in lexicon.hits("抵制这家店")] == ["neg"]
+    assert [(h.polarity, h.negated) for h in lexicon.hits("好抵")] == [("pos", False)]
+    assert [(h.polarity, h.negated) for h in lexicon.hits("唔抵")] == [("neg", False)]
+
+
+@pytest.mark.parametrize("clause", ["您好", "你们好啊！", "客服你好", "hi", "在吗"])
+def test_a_greeting_is_no_opinion(clause: str) -> None:
+    assert lexicon.is_greeting(clause)
+
+
+@pytest.mark.parametrize("clause", ["好", "还好", "你好棒", "你们好厉害"])
+def test_praise_is_not_a_greeting(clause: str) -> None:
+    assert not lexicon.is_greeting(clause)
+
+
+def test_a_greeting_before_a_question_leaves_no_opinion() -> None:
+    view = CommentView.of(prepare("您好，我想问一下会员卡怎么办"))
+    assert view.only_asks

@@ -175,8 +175,10 @@ def _row_dot(batch: HashedBatch, weights: NDArray[np.float32]) -> Vector:
 
 
 def asks_only(text: str) -> bool:
-    """The clause asks or suggests (lexicon.only_asks): it carries no opinion of its own."""
-    return lexicon.only_asks(normalize(text))
+    """The clause asks, suggests or greets (lexicon.only_asks, lexicon.is_greeting): it carries
+    no opinion of its own."""
+    norm = normalize(text)
+    return lexicon.only_asks(norm) or lexicon.is_greeting(norm)
 
 
 @dataclass(frozen=True)
