@@ -289,4 +289,6 @@ def is_greeting(text: str) -> bool:
 def only_asks(text: str) -> bool:
     """The clause (normalised, simplified) asks or suggests: asks() without the cues that ask
     nothing (不算失望, 无论如何, 有几点不足). The analyser reads no opinion in such a clause."""
-    return asks(_NOT_ASKING_RE.sub("\0", text))
+    # Most clauses hold no cue at all: only those that do pay for the substitution (blanking
+    # characters out cannot make a cue appear).
+    return asks(text) and asks(_NOT_ASKING_RE.sub("\0", text))
