@@ -28,8 +28,8 @@ from pathlib import Path
 
 from vocsvc.lifetime import freeze_what_lives_forever
 from vocsvc.text.analysis import DEFAULT_ANALYZER_PATH, TextAnalyzer, get_analyzer
-from vocsvc.text.cxset import load_records, records_in
-from vocsvc.text.evaluate import evaluate_cx, f1_scores
+from vocsvc.text.cxset import CxRecord, load_records, load_second_annotation, records_in
+from vocsvc.text.evaluate import agreement, evaluate_cx, f1_scores
 from vocsvc.text.sentiment import V1_MODEL_PATH, SentimentModel, SnowNLPBackend, label_for
 from vocsvc.text.train import DEFAULT_DATA_DIR, evaluate_held_out, load_corpora, roc_auc
 from vocsvc.text.train_analyzer import (
@@ -84,6 +84,7 @@ def cx_section(analyzer: TextAnalyzer) -> None:
                     Target("CX test aspect pair F1", m.pairs.f1, 0.80),
                 ]
             )
+    agreement_section(analyzer, dev)
     gold = [r.label for r in test]
     polar = [i for i, g in enumerate(gold) if g != "neutral"]
     texts = [r.text for r in test]
@@ -101,6 +102,22 @@ def cx_section(analyzer: TextAnalyzer) -> None:
     for setting in sorted({r.setting for r in test}):
         rs = [r for r in test if r.setting == setting]
         print(f"  {setting} {len(rs)} {evaluate_cx(analyzer, rs).f1['macro']:.3f}")
+
+
+def agreement_section(analyzer: TextAnalyzer, dev: list[CxRecord]) -> None:
+    """A second annotator against the set's labels, and v2 on the same dev comments."""
+    second = load_second_annotation()
+    a = agreement(dev, second)
+    by_id = {r.id: r for r in dev}
+    same = [by_id[s.id] for s in second]
+    m = evaluate_cx(analyzer, same)
+    print(
+        f"second annotator on {a.n} dev comments (saw GUIDE.md and the texts only): pair F1 "
+        f"{a.pairs.f1:.3f} (P {a.pairs.precision:.3f} R {a.pairs.recall:.3f}), aspects alone "
+        f"{a.aspects.f1:.3f}, macro-F1 {a.f1['macro']:.3f}, opinion agreement "
+        f"{a.opinion_agreement:.3f}; v2 on the same comments: pair F1 {m.pairs.f1:.3f}, "
+        f"macro-F1 {m.f1['macro']:.3f}"
+    )
 
 
 def settings_section(analyzer: TextAnalyzer, quick: bool) -> None:

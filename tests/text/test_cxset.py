@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from vocsvc.text.cxset import (
     SPLITS,
     CxRecord,
     content_hash,
+    guide_problems,
     load_records,
+    load_second_annotation,
     load_train_only,
     make_split,
     read_split,
@@ -22,6 +25,7 @@ from vocsvc.text.cxset import (
     text_key,
     train_only_problems,
 )
+from vocsvc.text.evaluate import agreement
 
 # sha256 of the test split's records (cxset.content_hash). Frozen: editing, adding or removing a
 # test record fails this test. Change it only together with a new model card.
@@ -119,3 +123,29 @@ def test_the_check_refuses_a_train_only_text_that_is_held_out(tmp_path: Path) ->
         "x-hotline-0001: span '不在文中' is not in the text",
         "x-hotline-0001: text is in the dev or test split",
     ]
+
+
+def test_the_second_annotation_relabels_dev_comments_by_the_guide() -> None:
+    dev = {r.id: r for r in records_in("dev")}
+    second = load_second_annotation()
+    assert len(second) >= 200 and len({s.id for s in second}) == len(second)
+    for s in second:
+        assert s.id in dev and s.text == dev[s.id].text and s.setting == dev[s.id].setting
+        assert guide_problems(s) == []
+
+
+def test_agreement_scores_the_second_annotator_against_the_set() -> None:
+    dev = records_in("dev")
+    labelled = [r for r in dev if r.aspects][:20]
+    same = agreement(dev, labelled)
+    assert same.pairs.f1 == same.aspects.f1 == same.f1["macro"] == same.opinion_agreement == 1.0
+    # the second annotator reads the first comment's aspects with the other polarity
+    first = labelled[0]
+    flipped = tuple(
+        replace(a, polarity="negative" if a.polarity == "positive" else "positive")
+        for a in first.aspects
+    )
+    other = agreement(dev, [replace(first, aspects=flipped), *labelled[1:]])
+    assert other.aspects.f1 == 1.0 and other.pairs.f1 < 1.0
+    n_gold = sum(len(r.pairs()) for r in labelled)
+    assert other.pairs.gold == n_gold

@@ -28,6 +28,9 @@ SPLIT_FILE = CX_DIR / "split.json"
 # hash would move test records (and the test split is frozen), and a text already in dev or test
 # is refused (tests/text/test_cxset.py).
 TRAIN_ONLY_DIR_NAME = "train_only"
+# A second annotator's labels of dev comments (GUIDE.md): they measure the labels' consistency
+# and are never trained or tuned on.
+AGREEMENT_DIR_NAME = "agreement"
 Split = Literal["train", "dev", "test"]
 SPLITS: tuple[Split, ...] = ("train", "dev", "test")
 # 12 train, 3 dev, 5 test out of 20 (60/15/25), interleaved so small strata get some of each.
@@ -105,6 +108,11 @@ def text_key(text: str) -> str:
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def load_second_annotation(cx_dir: Path = CX_DIR) -> list[CxRecord]:
+    """The second annotator's records (`agreement/*.jsonl`): dev comments labelled again."""
+    return load_records(cx_dir / AGREEMENT_DIR_NAME)
 
 
 def make_split(records: Sequence[CxRecord]) -> dict[Split, list[str]]:

@@ -89,6 +89,33 @@ def evaluate_cx(analyzer: TextAnalyzer, records: Sequence[CxRecord]) -> CxMetric
     )
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """How a second annotator's labels of some comments agree with the set's (the set as gold)."""
+
+    n: int
+    f1: dict[str, float]
+    opinion_agreement: float
+    pairs: PairScore
+    aspects: PairScore  # the aspects alone, polarity aside
+
+
+def agreement(records: Sequence[CxRecord], second: Sequence[CxRecord]) -> Agreement:
+    """The second annotator's labels (`second`, by id) scored against `records` as gold."""
+    by_id = {r.id: r for r in records}
+    gold = [by_id[s.id] for s in second]
+    return Agreement(
+        len(second),
+        f1_scores([g.label for g in gold], [s.label for s in second]),
+        float(np.mean([g.opinion == s.opinion for g, s in zip(gold, second, strict=True)])),
+        pair_f1([g.pairs() for g in gold], [s.pairs() for s in second]),
+        pair_f1(
+            [{(a, "") for a, _ in g.pairs()} for g in gold],
+            [{(a, "") for a, _ in s.pairs()} for s in second],
+        ),
+    )
+
+
 def tune_thresholds(analyzer: TextAnalyzer, dev: Sequence[CxRecord]) -> None:
     """Grid search on dev (never test): the neutral, no-opinion and polar-margin thresholds for
     macro-F1, then the aspect thresholds and the clause context (and its share for clauses that
