@@ -162,6 +162,29 @@ def test_double_negation_reads_as_praise(analyzer: TextAnalyzer) -> None:
     assert one(analyzer, "不是不好").p_positive > one(analyzer, "不好").p_positive + 0.3
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("特别好吃", "positive"),
+        ("没想到这么好吃", "positive"),
+        ("没想到这么难吃", "negative"),
+        ("不仅贵还难吃", "negative"),
+        ("不但便宜而且好吃", "positive"),
+        ("不久就坏了", "negative"),
+        ("别的都挺好", "positive"),
+    ],
+)
+def test_a_word_that_holds_a_negator_turns_nothing_around(
+    analyzer: TextAnalyzer, text: str, label: str
+) -> None:
+    assert one(analyzer, text).label == label
+
+
+def test_a_contrast_clause_is_read_as_what_follows_the_contrast(analyzer: TextAnalyzer) -> None:
+    result = one(analyzer, "还可以啦，不过包装有点烂")
+    assert [(c.text, c.label) for c in result.clauses][1] == ("不过包装有点烂", "negative")
+
+
 def test_contrast_and_concession_land_where_the_customer_lands(analyzer: TextAnalyzer) -> None:
     assert one(analyzer, "虽然价格有点贵，但是服务非常好").label == "positive"
     assert one(analyzer, "环境不错，但是服务太差了").label == "negative"
@@ -400,6 +423,22 @@ def test_long_texts_have_their_own_aspect_rule(analyzer: TextAnalyzer) -> None:
         assert analyzer._aspects(p, [True, True], "长" * 150) == [("price",), ("price",)]
     finally:
         analyzer.thresholds = original
+
+
+def test_long_texts_lean_their_clauses_by_their_own_context(analyzer: TextAnalyzer) -> None:
+    long, short = "这家店的菜做得很用心，" * 15 + "就是上菜有点慢", "菜做得很用心，就是上菜有点慢"
+    original = analyzer.thresholds
+    base = replace(original, long_chars=150, context=0.0, contrast_context=1.0)
+    try:
+        analyzer.thresholds = replace(base, long_context=None)
+        alone = [one(analyzer, long), one(analyzer, short)]
+        analyzer.thresholds = replace(base, long_context=1.0)
+        leaning = [one(analyzer, long), one(analyzer, short)]
+    finally:
+        analyzer.thresholds = original
+    assert [c.p_positive for c in leaning[1].clauses] == [c.p_positive for c in alone[1].clauses]
+    # the long review praises: its last clause leans towards it
+    assert leaning[0].clauses[-1].p_positive > alone[0].clauses[-1].p_positive + 0.05
 
 
 def aspects_of_one_comment(

@@ -74,6 +74,23 @@ def test_negation_scope_ends_at_punctuation_and_after_a_few_characters() -> None
     assert scopes(t, 4) == [("NOT_", 0, 2), ("NEG_", 2, 6)]
 
 
+@pytest.mark.parametrize(
+    "text", ["特别好吃", "没想到这么好吃", "不仅贵还难吃", "别的都好", "无论如何都差"]
+)
+def test_a_word_that_holds_a_negator_negates_nothing(text: str) -> None:
+    words = FeatureConfig(n_bits=18, negation_words=True)
+    assert not [s for s in scopes(normalize(text), 8, True) if s[0] in ("NEG_", "NOT_")]
+    assert not any(f.startswith("NEG_") for f in extract(text, words))
+    # v1 was trained with the older scopes, which it keeps
+    assert any(f.startswith("NEG_") for f in extract(text, CONFIG))
+
+
+def test_a_negator_after_such_a_word_still_negates() -> None:
+    t = normalize("没想到不好吃")
+    assert scopes(t, 8, True) == [("NOT_", 3, 4), ("NEG_", 4, 6)]
+    assert scopes(normalize("不好吃"), 8, True) == scopes(normalize("不好吃"), 8)
+
+
 def test_contrast_marks_the_clause_after_it_until_the_sentence_ends() -> None:
     t = normalize("虽然环境不错，但是服务很差。房间大")
     after = [(a, b) for p, a, b in scopes(t, 4) if p == "AFTER_"]

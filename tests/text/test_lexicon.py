@@ -164,3 +164,30 @@ def test_praise_is_not_a_greeting(clause: str) -> None:
 def test_a_greeting_before_a_question_leaves_no_opinion() -> None:
     view = CommentView.of(prepare("您好，我想问一下会员卡怎么办"))
     assert view.only_asks
+
+
+@pytest.mark.parametrize(
+    ("text", "polarities"),
+    [
+        ("不过包装有点烂", [("neg", False)]),
+        ("没想到这么好吃", [("pos", False)]),
+        ("不仅贵还难吃", [("neg", False), ("neg", False)]),
+        ("特别好", [("pos", False)]),
+        ("无论如何都很差", [("neg", False)]),
+        ("没想到不好吃", [("neg", False)]),  # 不好吃 is an entry of its own
+        ("没有不好", [("neg", True)]),
+    ],
+)
+def test_a_word_that_holds_a_negator_does_not_negate_the_hit_after_it(
+    text: str, polarities: list[tuple[str, bool]]
+) -> None:
+    assert [(h.polarity, h.negated) for h in lexicon.hits(text)] == polarities
+
+
+def test_the_words_that_negate_nothing_are_no_opinion_entries() -> None:
+    opinions = set(lexicon.POSITIVE) | set(lexicon.NEGATIVE) | set(lexicon.NEUTRAL)
+    assert not opinions & set(lexicon.NOT_NEGATING)
+    assert all(
+        lexicon.starts_negated(w) or any(n in w for n in "不没无未别唔")
+        for w in lexicon.NOT_NEGATING
+    )

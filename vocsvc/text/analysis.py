@@ -114,6 +114,10 @@ class Thresholds:
     # survey comments of one or two clauses report several aspects too many. Chosen, like the
     # cuts above, by cross-validation on the aspect data.
     long_aspects: tuple[float, ...] = ()
+    # `context` for texts of `long_chars` or more (None: the same). CX dev cannot choose it (no
+    # comment is that long) and a review's clauses lean on their review more than a comment's on
+    # its comment; chosen, like the cuts above, by cross-validation on the aspect data.
+    long_context: float | None = None
 
     def __post_init__(self) -> None:
         if self.long_aspects and len(self.long_aspects) != 3:
@@ -123,6 +127,12 @@ class Thresholds:
     def is_long(self, text: str) -> bool:
         """The text is read by the long-text rules (long_chars)."""
         return bool(self.long_chars) and len(text) >= self.long_chars
+
+    def context_for(self, text: str) -> float:
+        """The clause context (`context`, or `long_context` for a long text) of a comment."""
+        if self.long_context is not None and self.is_long(text):
+            return self.long_context
+        return self.context
 
     def aspect_rule(self, text: str) -> tuple[float, float, float]:
         """(aspect, aspect_clause, aspect_ratio) for a comment of this text."""
@@ -445,7 +455,8 @@ class TextAnalyzer:
         sizes = [len(v.clauses) for v in views]
         owner = np.repeat(np.arange(n), sizes)
         t = self.thresholds
-        lean = t.context * (np.bincount(owner, minlength=n)[owner] > 1)
+        context = np.array([t.context_for(v.text) for v in views], dtype=np.float64)
+        lean = context[owner] * (np.bincount(owner, minlength=n)[owner] > 1)
         contrast = np.array([c.contrast for c in clauses], dtype=bool)
         lean = np.where(contrast, lean * t.contrast_context, lean)
         c_pol = _sigmoid(_logit(s.p_polar_positive[n:]) + lean * _logit(s.p_polar_positive[owner]))

@@ -43,6 +43,9 @@ _NEGATION = (
     r"并没有|不怎么|没有|并不|不太|毫无|不是|不够|不大|从不|决不|绝不|并非|不(?!过)|没|别|无|未"
 )
 _NEGATION_RE = re.compile(_NEGATION)
+# The same, where a word that holds a negator but negates nothing (特别, 不仅, 没想到:
+# lexicon.NOT_NEGATING) is matched first and opens no scope: only group 1 is a negator.
+_NEGATION_IN_WORDS_RE = re.compile(f"{lexicon.longest_first(lexicon.NOT_NEGATING)}|({_NEGATION})")
 # Every scope starts at a contrast word or a negator (a concession needs its contrast word): a
 # text with none of their first characters, most clauses, has no scopes.
 _SCOPE_WORD_RE = re.compile(
@@ -115,6 +118,9 @@ class FeatureConfig:
     # n-grams. In reviews they are mentioned mostly in complaints (客服 alone scored 0.004), while
     # on a hotline's survey every comment names the hotline: the words around them must decide.
     mask_targets: bool = False
+    # v2: words that hold a negator's character but negate nothing (特别好, 不过, 没想到) open no
+    # NEG_ scope. Without it 特别好 and 不好 both made NEG_好 (v1 was trained so: off for it).
+    negation_words: bool = False
     hash: str = HASH_NAME
 
     def __post_init__(self) -> None:
@@ -126,11 +132,13 @@ class FeatureConfig:
         return asdict(self)
 
 
-def scopes(text: str, neg_scope: int) -> list[tuple[str, int, int]]:
+def scopes(text: str, neg_scope: int, negation_words: bool = False) -> list[tuple[str, int, int]]:
     """(prefix, start, end) spans of normalised text: a negator word (NOT_), the words it negates
-    (NEG_), the rest of a sentence after a contrast word (AFTER_), or a conceded clause (CONC_)."""
+    (NEG_), the rest of a sentence after a contrast word (AFTER_), or a conceded clause (CONC_).
+    With negation_words, the words of lexicon.NOT_NEGATING negate nothing."""
     if not _SCOPE_WORD_RE.search(text):
         return []
+    negation_re, group = (_NEGATION_IN_WORDS_RE, 1) if negation_words else (_NEGATION_RE, 0)
     spans = [(CONC, *m.span(1)) for m in _CONCESSION_RE.finditer(text) if m.end(1) > m.start(1)]
     after = False
     prev_end = 0
@@ -145,12 +153,15 @@ def scopes(text: str, neg_scope: int) -> list[tuple[str, int, int]]:
             after = True
             if c.end() < b:
                 spans.append((AFTER, c.end(), b))
-        for neg in _NEGATION_RE.finditer(text, a, b):
-            spans.append((NOT, *neg.span()))
-            stop = _CONTRAST_RE.search(text, neg.end(), b)  # a contrast word also ends the scope
-            end = min(neg.end() + neg_scope, stop.start() if stop else b)
-            if end > neg.end():
-                spans.append((NEG, neg.end(), end))
+        for match in negation_re.finditer(text, a, b):
+            start, stop_at = match.span(group)
+            if start < 0:
+                continue  # a word of NOT_NEGATING
+            spans.append((NOT, start, stop_at))
+            stop = _CONTRAST_RE.search(text, stop_at, b)  # a contrast word also ends the scope
+            end = min(stop_at + neg_scope, stop.start() if stop else b)
+            if end > stop_at:
+                spans.append((NEG, stop_at, end))
     return spans
 
 
@@ -261,10 +272,12 @@ class _TextParts(NamedTuple):
 
 
 @functools.lru_cache(maxsize=16384)
-def _text_parts(text: str, neg_scope: int, with_lexicon: bool) -> _TextParts:
+def _text_parts(
+    text: str, neg_scope: int, with_lexicon: bool, negation_words: bool = False
+) -> _TextParts:
     """_TextParts of a text, remembered: the answers that come back every day (好评, 无) and the
     texts of a batch that is hashed again (analyze() hashes each text once for both configs)."""
-    spans = tuple(scopes(text, neg_scope))
+    spans = tuple(scopes(text, neg_scope, negation_words))
     if not with_lexicon or not text:
         return _TextParts(spans, ())
     # A hit's copies depend on its AFTER_ and CONC_ scopes only, which most texts do not have.
@@ -297,7 +310,7 @@ def masked(text: str) -> str:
 def extract(text: str, config: FeatureConfig) -> list[str]:
     """Every feature string of one text (readable reference for what FeatureHasher hashes)."""
     t = normalize(text)
-    flags = char_flags(len(t), scopes(t, config.neg_scope))
+    flags = char_flags(len(t), scopes(t, config.neg_scope, config.negation_words))
     chars = masked(t) if config.mask_targets else t
     feats = []
     for k in range(1, config.ngram_max + 1):
@@ -551,12 +564,12 @@ def transform_leading(
     (analyze() hashes a comment's clauses with its sentiment and its aspect config, and the
     comment itself only with the first)."""
     configs = [h.config for h in hashers]
-    if len({(c.neg_scope, c.ngram_max) for c in configs}) > 1:
+    if len({(c.neg_scope, c.ngram_max, c.negation_words) for c in configs}) > 1:
         return [transform_leading([h], norm, [n])[0] for h, n in zip(hashers, counts, strict=True)]
-    neg_scope = configs[0].neg_scope
+    neg_scope, negation_words = configs[0].neg_scope, configs[0].negation_words
     norm = norm[: max(counts, default=0)]
     with_lexicon = any(c.lexicon for c in configs)
-    parts = [_text_parts(t, neg_scope, with_lexicon) for t in norm]
+    parts = [_text_parts(t, neg_scope, with_lexicon, negation_words) for t in norm]
     chars, members = _char_ngrams(_joined(norm, [p.spans for p in parts]), hashers)
     others = [h._text_features(norm[:n], parts) for h, n in zip(hashers, counts, strict=True)]
     features = _concatenate([chars, *others])

@@ -161,6 +161,12 @@ HYPER: dict[str, Any] = {
     # A clause of a review whose aspect is labelled is a positive row for it when the CX-only
     # heads give it at least this (its likeliest clause always is).
     "aspect_data_positive": 0.5,
+    # A clause of a CX span over several clauses is a positive row for the span's aspect when the
+    # heads fitted on all of them give it at least this (or it is the span's likeliest clause);
+    # the others are left out (span_mask), as aspect_data_positive does for the reviews. CX dev pair
+    # F1 (aspect heads refitted, aspect thresholds retuned): 0 (all positive) 0.651, 0.3 0.655,
+    # 0.5 0.658 (80 of 17,000 clause cells left out).
+    "span_clause_positive": 0.5,
     # Each aspect term is this many clause rows: a term alone says which aspect a clause is about
     # in wording the CX train split does not have. CX dev pair F1 (aspect heads refitted, thresholds
     # retuned): 1 row 0.615, 3 0.627, 6 0.625, 12 0.627.
@@ -174,13 +180,27 @@ HYPER: dict[str, Any] = {
     # aspect data's pairs (grid 0.15-0.6 x 0.1-0.8 x 0-0.6; each fold's choice from the other two
     # folds: (0.5, 0.5, 0), (0.4, 0.5, 0), (0.5, 0.5, 0.6); all the data: (0.5, 0.5, 0)).
     "long_aspects": (0.5, 0.5, 0.0),
+    # Thresholds.long_context, by the same 3-fold CV on the aspect data's pairs (the folds of
+    # bench/sentiment.py, heads refitted per fold): 0 0.575, 0.25 0.594, 0.5 0.613, 0.75 0.616,
+    # 1.0 0.614; each fold's choice from the other two folds: 0.75, 0.75, 0.75. (The survey
+    # comments' context, tuned on CX dev, had fallen to 0.25 and cost these reviews 0.02.)
+    "long_context": 0.75,
 }
 
 
 def clause_aspects(record: CxRecord, clause_texts: Sequence[str]) -> list[set[str]]:
     """Per clause of a (prepared) CX comment: the labelled aspects whose span overlaps it."""
-    text = prepare(record.text)
     out: list[set[str]] = [set() for _ in clause_texts]
+    for aspect, hit in span_clauses(record, clause_texts):
+        for i in hit:
+            out[i].add(aspect)
+    return out
+
+
+def span_clauses(record: CxRecord, clause_texts: Sequence[str]) -> list[tuple[str, list[int]]]:
+    """Per labelled aspect of a CX comment: its key and the clauses (indices) its span overlaps."""
+    text = prepare(record.text)
+    out: list[tuple[str, list[int]]] = []
     starts = []
     pos = 0
     for c in clause_texts:
@@ -190,14 +210,43 @@ def clause_aspects(record: CxRecord, clause_texts: Sequence[str]) -> list[set[st
     for a in record.aspects:
         span = prepare(a.span)
         at = text.find(span) if span else -1
+        hit = []
         for i, (c, s) in enumerate(zip(clause_texts, starts, strict=True)):
             if at >= 0 and s >= 0:
-                hit = s < at + len(span) and at < s + len(c)
+                overlaps = s < at + len(span) and at < s + len(c)
             else:
-                hit = bool(span) and (span in c or c in span)
-            if hit:
-                out[i].add(a.aspect)
+                overlaps = bool(span) and (span in c or c in span)
+            if overlaps:
+                hit.append(i)
+        out.append((a.aspect, hit))
     return out
+
+
+# (aspect index, clause rows): the clauses a labelled span overlaps. A span over several clauses
+# does not say which of them carries the aspect (值机、安检、登机都很顺利 is process in all three;
+# 维保合同到期前一个月就提醒续签，挺细心的 is after-sales in its first clause only).
+Span = tuple[int, list[int]]
+
+
+def span_mask(
+    y: NDArray[np.float64], spans: Sequence[Span], p: NDArray[np.float64], min_p: float
+) -> NDArray[np.float64]:
+    """A mask over the clause targets `y` that leaves out the clauses of a span over several
+    clauses that the first heads (`p`) give less than `min_p`, unless the clause is the span's
+    likeliest or a span of its own labels it with the aspect."""
+    mask = np.ones_like(y)
+    alone = np.zeros_like(y, dtype=bool)
+    for k, rows in spans:
+        if len(rows) == 1:
+            alone[rows[0], k] = True
+    for k, rows in spans:
+        if len(rows) < 2:
+            continue
+        best = rows[int(np.argmax(p[rows, k]))]
+        for r in rows:
+            if r != best and p[r, k] < min_p and not alone[r, k]:
+                mask[r, k] = 0.0
+    return mask
 
 
 def build_examples(
@@ -205,8 +254,9 @@ def build_examples(
     aspect_reviews: Sequence[AspectReview],
     cx_train: Sequence[CxRecord],
     hp: dict[str, Any],
-) -> tuple[Examples, Examples, list[str], NDArray[np.float64]]:
-    """(polarity rows, neutrality rows, aspect clause texts, aspect targets) from the sources."""
+) -> tuple[Examples, Examples, list[str], NDArray[np.float64], list[Span]]:
+    """(polarity rows, neutrality rows, aspect clause texts, aspect targets, the CX spans over
+    the clause rows) from the sources."""
     pol, neu = Examples(), Examples()
     rng = random.Random(SEED)
     for domain, text, label in reviews:
@@ -224,6 +274,7 @@ def build_examples(
     w_cx = float(hp["cx_weight"])
     clause_texts: list[str] = []
     clause_y: list[list[float]] = []
+    spans: list[Span] = []
     for rec in cx_train:
         text = prepare(rec.text)
         if rec.label != "neutral":
@@ -238,6 +289,12 @@ def build_examples(
             neu.add(span, float(a.polarity == "neutral"), "cx_span", w_cx)
         if rec.opinion:
             clauses = [c.text for c in split_clauses(text)]
+            first = len(clause_texts)
+            spans += [
+                (ASPECT_KEYS.index(aspect), [first + i for i in hit])
+                for aspect, hit in span_clauses(rec, clauses)
+                if hit
+            ]
             for c, keys in zip(clauses, clause_aspects(rec, clauses), strict=True):
                 clause_texts.append(c)
                 clause_y.append([float(k in keys) for k in ASPECT_KEYS])
@@ -269,6 +326,7 @@ def build_examples(
         neu,
         clause_texts,
         np.array(clause_y, dtype=np.float64).reshape(-1, len(ASPECT_KEYS)),
+        spans,
     )
 
 
@@ -320,6 +378,7 @@ class Design:
     clause_texts: list[str]
     clause_y: NDArray[np.float64]
     aspect_reviews: Sequence[AspectReview] = ()
+    spans: Sequence[Span] = ()
 
     def fit(
         self, rows: Examples, x: sparse.csr_matrix, l2: float, keep: NDArray[np.bool_] | None = None
@@ -373,8 +432,11 @@ class Design:
         """One logistic head per aspect on CX clauses and the taxonomy's terms, then again with
         the aspect data's clauses (aspect_data_rows) but for the reviews in `held`."""
         x = featurize(self.clause_texts, self.aspect_config)
-        ones = np.ones_like(self.clause_y)
-        heads = self._fit_aspect_rows(x, self.clause_y, ones)
+        heads = self._fit_aspect_rows(x, self.clause_y, np.ones_like(self.clause_y))
+        min_p = float(self.hp["span_clause_positive"])
+        ones = self.clause_mask(heads, min_p) if min_p else np.ones_like(self.clause_y)
+        if min_p:
+            heads = self._fit_aspect_rows(x, self.clause_y, ones)
         weight = float(self.hp["aspect_data_weight"])
         used = [r for i, r in enumerate(self.aspect_reviews) if i not in set(held)]
         if not weight or not used:
@@ -386,6 +448,13 @@ class Design:
             np.vstack([self.clause_y, y]),
             np.vstack([ones, weight * mask]),
         )
+
+    def clause_mask(
+        self, heads: tuple[NDArray[np.float64], NDArray[np.float64]], min_p: float
+    ) -> NDArray[np.float64]:
+        """span_mask of the clause rows under the first heads."""
+        p = self.aspect_only(heads).aspect_probabilities(self.clause_texts)
+        return span_mask(self.clause_y, self.spans, p, min_p)
 
     def aspect_only(self, heads: tuple[NDArray[np.float64], NDArray[np.float64]]) -> TextAnalyzer:
         """An analyser whose aspect heads are `heads` (its sentiment heads are zero)."""
@@ -409,9 +478,11 @@ def make_design(
 ) -> Design:
     """Build and featurise the training rows of all heads."""
     hp = {**HYPER, **overrides}
-    config = FeatureConfig(lexicon=True, mask_targets=True)
-    aspect_config = FeatureConfig(n_bits=int(hp["aspect_bits"]), lexicon=True, aspect_terms=True)
-    pol, neu, clause_texts, clause_y = build_examples(reviews, aspect_reviews, cx_train, hp)
+    config = FeatureConfig(lexicon=True, mask_targets=True, negation_words=True)
+    aspect_config = FeatureConfig(
+        n_bits=int(hp["aspect_bits"]), lexicon=True, aspect_terms=True, negation_words=True
+    )
+    pol, neu, clause_texts, clause_y, spans = build_examples(reviews, aspect_reviews, cx_train, hp)
     return Design(
         config,
         aspect_config,
@@ -423,6 +494,7 @@ def make_design(
         clause_texts,
         clause_y,
         aspect_reviews,
+        spans,
     )
 
 
@@ -654,6 +726,7 @@ def run_train(args: argparse.Namespace) -> int:
         long_low=long_low,
         long_high=long_high,
         long_aspects=tuple(HYPER["long_aspects"]),
+        long_context=float(HYPER["long_context"]),
     )
     thresholds = analyzer.thresholds
     analyzer.save(out)
