@@ -19,9 +19,11 @@ from vocsvc.text.analysis import (
     get_analyzer,
     read,
 )
-from vocsvc.text.aspects import ASPECT_KEYS, ASPECTS, term_hits
+from vocsvc.text.aspects import ASPECT_KEYS, ASPECTS, names_nothing, term_hits
 from vocsvc.text.clauses import split_clauses
 from vocsvc.text.evaluate import long_cuts
+from vocsvc.text.features import normalize
+from vocsvc.text.prepare import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -423,6 +425,24 @@ def test_long_texts_have_their_own_aspect_rule(analyzer: TextAnalyzer) -> None:
         assert analyzer._aspects(p, [True, True], "长" * 150) == [("price",), ("price",)]
     finally:
         analyzer.thresholds = original
+
+
+@pytest.mark.parametrize("text", ["一般", "很好", "不错", "非常满意", "还行吧", "好！", "👍"])
+def test_an_answer_of_opinion_words_only_judges_no_one_aspect(
+    analyzer: TextAnalyzer, text: str
+) -> None:
+    assert names_nothing(normalize(prepare(text)))
+    assert one(analyzer, text).aspects == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"), [("服务很好", "service_attitude"), ("闪退", "digital"), ("太贵", "price")]
+)
+def test_an_opinion_word_that_names_an_aspect_keeps_it(
+    analyzer: TextAnalyzer, text: str, aspect: str
+) -> None:
+    assert not names_nothing(normalize(prepare(text)))
+    assert aspect in {m.aspect for m in one(analyzer, text).aspects}
 
 
 def test_long_texts_lean_their_clauses_by_their_own_context(analyzer: TextAnalyzer) -> None:

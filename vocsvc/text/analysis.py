@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from vocsvc.text import lexicon
-from vocsvc.text.aspects import ASPECT_KEYS
+from vocsvc.text.aspects import ASPECT_KEYS, names_nothing
 from vocsvc.text.clauses import Clause, split_clauses
 from vocsvc.text.features import (
     FeatureConfig,
@@ -477,7 +477,10 @@ class TextAnalyzer:
         ]
         # A clause can mention aspects when it and its comment are opinions.
         is_opinion = np.array([r[2] for r in readings], dtype=bool)
-        eligible = is_opinion[owner] & is_opinion[n:]
+        # A comment that is one clause of opinion words only (很好, 一般) judges no one aspect.
+        alone = np.repeat(np.array(sizes) == 1, sizes).tolist()
+        bare = [one and names_nothing(norm[u]) for one, u in zip(alone, inverse[:m].tolist())]
+        eligible = is_opinion[owner] & is_opinion[n:] & ~np.array(bare, dtype=bool)
         found = self._clause_aspects(p_asp, eligible, owner, [v.text for v in views])
         out = []
         pos = 0

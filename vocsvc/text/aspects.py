@@ -9,10 +9,11 @@ decides on top of these hits, so a term here is evidence, not a verdict.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from vocsvc.text.lexicon import longest_first
+from vocsvc.text.lexicon import hits, longest_first
 
 
 @dataclass(frozen=True)
@@ -228,3 +229,25 @@ def term_hits(text: str) -> list[str]:
     """Aspect keys whose terms occur in (normalised, simplified) text, in taxonomy order."""
     found = {key for m in _TERM_RE.finditer(text) for key in _TERM_KEYS[m.group()]}
     return [key for key in ASPECT_KEYS if key in found]
+
+
+# What is left of an answer like 非常满意 or 一般般吧 once its opinion words are out: degree words,
+# particles, "overall" and "I think" (and punctuation).
+_FILLER_RE = re.compile(
+    r"(?:整体|总体|总的来说|总之|感觉|觉得|体验|这次|一切|一直|比较|相当|十分|极其|非常|特别|真的|"
+    r"还是)|[很挺太真超都也还就了的啊呀吧哦哈嘛呢啦喔噢蛮是我]|[\W_]"
+)
+
+
+@functools.lru_cache(maxsize=16384)  # the same short answers come back all day
+def names_nothing(text: str) -> bool:
+    """The (normalised, simplified) clause holds only opinion words, degree words and particles,
+    and no aspect term: 很好, 一般, 非常满意, 还行吧. A comment that is only such a clause judges
+    the whole experience, not one aspect of it (the aspect heads learnt 不错 from restaurant
+    reviews, where it is mostly about the food)."""
+    if _TERM_RE.search(text) is not None:
+        return False
+    rest = list(text)
+    for hit in hits(text):
+        rest[hit.start : hit.end] = [""] * (hit.end - hit.start)
+    return not _FILLER_RE.sub("", "".join(rest))
