@@ -479,7 +479,8 @@ class TextAnalyzer:
         is_opinion = np.array([r[2] for r in readings], dtype=bool)
         # A comment that is one clause of opinion words only (很好, 一般) judges no one aspect.
         alone = np.repeat(np.array(sizes) == 1, sizes).tolist()
-        bare = [one and names_nothing(norm[u]) for one, u in zip(alone, inverse[:m].tolist())]
+        clause_rows = inverse[:m].tolist()
+        bare = [one and names_nothing(norm[u]) for one, u in zip(alone, clause_rows, strict=True)]
         eligible = is_opinion[owner] & is_opinion[n:] & ~np.array(bare, dtype=bool)
         found = self._clause_aspects(p_asp, eligible, owner, [v.text for v in views])
         out = []
