@@ -190,8 +190,13 @@ HYPER: dict[str, Any] = {
 
 def clause_aspects(record: CxRecord, clause_texts: Sequence[str]) -> list[set[str]]:
     """Per clause of a (prepared) CX comment: the labelled aspects whose span overlaps it."""
-    out: list[set[str]] = [set() for _ in clause_texts]
-    for aspect, hit in span_clauses(record, clause_texts):
+    return keys_by_clause(span_clauses(record, clause_texts), len(clause_texts))
+
+
+def keys_by_clause(found: Sequence[tuple[str, list[int]]], n_clauses: int) -> list[set[str]]:
+    """span_clauses() turned around: per clause, the aspects whose span overlaps it."""
+    out: list[set[str]] = [set() for _ in range(n_clauses)]
+    for aspect, hit in found:
         for i in hit:
             out[i].add(aspect)
     return out
@@ -289,13 +294,9 @@ def build_examples(
             neu.add(span, float(a.polarity == "neutral"), "cx_span", w_cx)
         if rec.opinion:
             clauses = [c.text for c in split_clauses(text)]
-            first = len(clause_texts)
-            spans += [
-                (ASPECT_KEYS.index(aspect), [first + i for i in hit])
-                for aspect, hit in span_clauses(rec, clauses)
-                if hit
-            ]
-            for c, keys in zip(clauses, clause_aspects(rec, clauses), strict=True):
+            first, found = len(clause_texts), span_clauses(rec, clauses)
+            spans += [(ASPECT_KEYS.index(a), [first + i for i in hit]) for a, hit in found if hit]
+            for c, keys in zip(clauses, keys_by_clause(found, len(clauses)), strict=True):
                 clause_texts.append(c)
                 clause_y.append([float(k in keys) for k in ASPECT_KEYS])
     # The lexicon itself, one word per row: opinion words are polar, neutral words and empty
@@ -432,11 +433,11 @@ class Design:
         """One logistic head per aspect on CX clauses and the taxonomy's terms, then again with
         the aspect data's clauses (aspect_data_rows) but for the reviews in `held`."""
         x = featurize(self.clause_texts, self.aspect_config)
-        heads = self._fit_aspect_rows(x, self.clause_y, np.ones_like(self.clause_y))
-        min_p = float(self.hp["span_clause_positive"])
-        ones = self.clause_mask(heads, min_p) if min_p else np.ones_like(self.clause_y)
-        if min_p:
-            heads = self._fit_aspect_rows(x, self.clause_y, ones)
+        clause_mask = np.ones_like(self.clause_y)
+        heads = self._fit_aspect_rows(x, self.clause_y, clause_mask)
+        if min_p := float(self.hp["span_clause_positive"]):
+            clause_mask = self.clause_mask(heads, min_p)
+            heads = self._fit_aspect_rows(x, self.clause_y, clause_mask)
         weight = float(self.hp["aspect_data_weight"])
         used = [r for i, r in enumerate(self.aspect_reviews) if i not in set(held)]
         if not weight or not used:
@@ -446,7 +447,7 @@ class Design:
         return self._fit_aspect_rows(
             sparse.vstack([x, featurize(texts, self.aspect_config)], format="csr"),
             np.vstack([self.clause_y, y]),
-            np.vstack([ones, weight * mask]),
+            np.vstack([clause_mask, weight * mask]),
         )
 
     def clause_mask(
